@@ -67,6 +67,16 @@ _LABELS: dict[str, dict[str, str]] = {
     "follows": {"fr": "Nouveaux abonnés", "en": "New follows"},
     "completions": {"fr": "Vues complètes", "en": "Completed views"},
     "no_data": {"fr": "Pas de données", "en": "No data"},
+    "population_insee": {"fr": "Population INSEE récente", "en": "Recent INSEE population"},
+    "population_article": {"fr": "Population citée (2019)", "en": "Population in the article (2019)"},
+    "source": {"fr": "Source", "en": "Source"},
+    "named": {"fr": "cité dans l'article", "en": "named in the article"},
+    "assumed": {"fr": "supposé", "en": "assumed"},
+    "presence": {"fr": "Présence", "en": "Presence"},
+    "audience_aimed": {"fr": "Public visé", "en": "Audience aimed at"},
+    "dark": {"fr": "foncé", "en": "dark"},
+    "light": {"fr": "clair", "en": "light"},
+    "n_networks": {"fr": "Nombre de réseaux", "en": "Number of networks"},
 }
 
 #: Weekday names, Monday first (pandas ``dayofweek`` order).
