@@ -1,0 +1,583 @@
+"""The layout registry: which export layouts exist and how a file is matched to one.
+
+A *layout* is one version of one platform's export (for example Meta Business
+Suite's Facebook posts CSV, or the legacy "Facebook Insights Data Export (Post
+Level)" workbook). Layouts are **data**: a name, the network and canonical
+table they feed, the file kind, an alias table (field → header variants in
+English, French, old and new wordings) and a *signature* — the few fields that
+must all be present for the layout to match. Detection reads the first rows of
+a file, normalises the headers (:func:`~engagement_lib.readers._sniff.normalize_header`)
+and picks the layout whose signature is a subset of the headers found — never
+the full column set (Meta adds and drops columns from month to month) and never
+the file name.
+
+How a platform family registers its layouts
+-------------------------------------------
+One module per family (``readers/meta.py``, ``readers/x.py``,
+``readers/linkedin.py``, ``readers/youtube.py``, ``readers/tiktok.py``,
+``readers/snapchat.py``), imported by ``readers/__init__.py`` so that
+registration happens on ``import engagement_lib.readers``. In the module::
+
+    from ._registry import Layout, Table, register
+
+    COLUMNS = {                       # field -> header variants (any language)
+        "post_id": ["Post id", "Tweet id", "Identifiant du post"],
+        "published_at": ["Date", "time"],
+        "likes": ["Likes", "favorites", "J'aime"],
+        ...
+    }
+
+    def _parse(table: Table):
+        rows = pd.DataFrame({
+            "source_row": table.source_rows,
+            "post_id": table.ids("post_id"),          # strings; Excel-mangled IDs flagged
+            "published_at": table.dates("published_at"),
+            "likes": table.ints("likes"),             # Int64; bad cells -> NA + issue
+            "text": table.texts("text"),
+        })
+        return table.result(rows, timezone="UTC")    # -> RawExport
+
+    register(Layout(
+        name="x_account_analytics_content", network="x", table="posts", kind="csv",
+        columns=COLUMNS,
+        signature=("post_id", "published_at", ("impressions", "views")),  # tuple = any of
+        parse=_parse,
+    ))
+
+Rules of thumb:
+
+* Every field in ``signature`` must be a key of ``columns``; a nested tuple
+  means "any one of these". Choose fields that tell *your* layout apart from
+  its neighbours; use ``exclude`` for fields whose presence rules it out.
+* When several layouts match, the one matching the most fields wins (ties:
+  higher ``priority``); a remaining tie is an error that names both.
+* The parse function receives a :class:`Table` (header already found,
+  columns resolved to fields, bilingual duplicates merged first-non-null) and
+  returns a :class:`~engagement_lib.readers._base.RawExport` (or a list of them
+  when the file holds several tables). Use the ``Table`` helpers so that a bad
+  cell becomes <NA> plus an entry in ``RawExport.issues``, and summary rows go
+  to ``skipped_rows`` via :meth:`Table.skip`.
+* ``kind="xlsx"`` layouts are tried on every sheet (``sheet=`` restricts to
+  sheets whose name starts with that text); the parse function can read the
+  other sheets through ``table.workbook`` and mark them consumed with
+  :meth:`Table.consume`.
+* ``kind="json"`` layouts give ``match_json(obj) -> bool`` instead of a
+  signature, and their parse function reads ``table.json``.
+* Registered writers (``engagement_lib.simulate.exports``) use the same layout
+  names, so that round-trip tests pair them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _sniff
+from ._base import ISSUE_COLUMNS, SKIPPED_COLUMNS, RawExport
+
+__all__ = [
+    "Layout",
+    "Table",
+    "register",
+    "layouts",
+    "get_layout",
+    "exported_at_from_name",
+    "HEADER_SEARCH_ROWS",
+]
+
+#: How many records from the top of a file (or sheet) are searched for the header.
+HEADER_SEARCH_ROWS = 10
+
+Signature = tuple[str | tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One export layout (platform, format version, file kind).
+
+    Parameters
+    ----------
+    name : str
+        Registry key, also the ``RawExport.layout`` and the writer key.
+    network : str
+        :class:`engagement_lib.schema.Network` value.
+    table : str
+        Canonical table fed: ``"posts"``, ``"followers"``, ``"audience"``,
+        ``"conversations"`` (``"mixed"`` when the parse returns several).
+    kind : {"csv", "xlsx", "json"}
+        File kind the layout applies to (``"csv"`` covers every delimited
+        text file, whatever its extension).
+    columns : mapping of str to sequence of str
+        Field → header variants. Variants are normalised on registration.
+    signature : tuple
+        Fields that must all be present (a nested tuple = any one of them).
+    parse : callable
+        ``parse(table: Table) -> RawExport | list[RawExport]``.
+    exclude : tuple of str
+        Fields whose presence rules the layout out.
+    priority : int
+        Tie-breaker between layouts matching the same number of fields.
+    sheet : str, optional
+        For workbooks: only sheets whose name starts with this text.
+    match_json : callable, optional
+        For JSON layouts: ``match_json(obj) -> bool``.
+    ragged : bool
+        Rows may have a different number of fields than the header
+        (multi-block files); the field-count check is skipped.
+    description : str
+        One line shown in error messages and docs.
+    """
+
+    name: str
+    network: str
+    table: str
+    kind: str
+    parse: Callable
+    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    signature: Signature = ()
+    exclude: tuple[str, ...] = ()
+    priority: int = 0
+    sheet: str | None = None
+    match_json: Callable[[object], bool] | None = None
+    ragged: bool = False
+    description: str = ""
+
+    def __post_init__(self):
+        if self.kind not in ("csv", "xlsx", "json"):
+            raise ValueError(f"layout {self.name}: kind must be csv, xlsx or json, not {self.kind!r}")
+        for item in self.signature:
+            for f in (item if isinstance(item, tuple) else (item,)):
+                if f not in self.columns:
+                    raise ValueError(f"layout {self.name}: signature field {f!r} not in columns")
+        if self.kind == "json" and self.match_json is None:
+            raise ValueError(f"layout {self.name}: a JSON layout needs match_json")
+        if self.kind != "json" and not self.signature:
+            raise ValueError(f"layout {self.name}: a tabular layout needs a signature")
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Normalised header variant → field."""
+        return _aliases(self)
+
+    def resolve(self, header: Sequence[str]) -> tuple[dict[str, list[int]], list[str]]:
+        """Map header positions to fields.
+
+        Returns
+        -------
+        fields : dict
+            Field → positions (several for bilingual files and duplicates).
+        fuzzy : list of str
+            Raw headers that matched only through corrupted-character tolerance.
+        """
+        aliases = self.aliases
+        out: dict[str, list[int]] = {}
+        fuzzy = []
+        for i, raw in enumerate(header):
+            canon, is_fuzzy = _sniff.match_header(raw, aliases)
+            if canon is None:
+                continue
+            out.setdefault(canon, []).append(i)
+            if is_fuzzy:
+                fuzzy.append(str(raw))
+        return out, fuzzy
+
+    def missing(self, fields: Mapping[str, object]) -> list[str]:
+        """Signature items absent from ``fields`` (as readable header names)."""
+        out = []
+        for item in self.signature:
+            options = item if isinstance(item, tuple) else (item,)
+            if not any(f in fields for f in options):
+                out.append(" or ".join(repr(self.columns[f][0]) for f in options))
+        return out
+
+    def matches(self, fields: Mapping[str, object]) -> bool:
+        return not self.missing(fields) and not any(f in fields for f in self.exclude)
+
+
+_ALIAS_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _aliases(layout: Layout) -> dict[str, str]:
+    key = id(layout)
+    if key not in _ALIAS_CACHE:
+        table: dict[str, str] = {}
+        for canon, variants in layout.columns.items():
+            for v in variants:
+                table.setdefault(_sniff.normalize_header(v), canon)
+        _ALIAS_CACHE[key] = table
+    return _ALIAS_CACHE[key]
+
+
+_REGISTRY: dict[str, Layout] = {}
+
+
+def register(layout: Layout, *, replace: bool = False) -> Layout:
+    """Add a layout to the registry (idempotent for the same object)."""
+    old = _REGISTRY.get(layout.name)
+    if old is not None and old is not layout and not replace:
+        raise ValueError(f"layout {layout.name!r} is already registered")
+    _REGISTRY[layout.name] = layout
+    return layout
+
+
+def layouts(kind: str | None = None) -> list[Layout]:
+    """Registered layouts, optionally of one file kind."""
+    return [lay for lay in _REGISTRY.values() if kind is None or lay.kind == kind]
+
+
+def get_layout(name: str) -> Layout:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown layout {name!r}; registered: {', '.join(sorted(_REGISTRY))}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------
+# Table: what a parse function works on
+# ---------------------------------------------------------------------------
+
+
+class Table:
+    """A tabular export with its header found, as handed to a layout's parse.
+
+    Attributes
+    ----------
+    path : str
+        File (``archive.zip!member`` inside a zip; ``file.xlsx`` for a sheet).
+    kind : str
+        ``"csv"``, ``"xlsx"`` or ``"json"``.
+    header : list of str
+        Raw header cells.
+    normalized : list of str
+        Normalised header cells.
+    fields : dict
+        Field → header positions (from the layout's alias table).
+    records : list of list
+        Raw data cells (strings for CSV, native values for workbooks), one list
+        per data row, padded to the header width.
+    lines : numpy.ndarray
+        1-based physical line (or sheet row) of each record.
+    header_line : int or None
+    encoding, delimiter : str or None
+    sheet : str or None
+        Sheet name for workbooks.
+    workbook : dict or None
+        Sheet name → list of (row number, values) for every sheet of the
+        workbook (for layouts that read several sheets).
+    properties : dict
+        Workbook properties (``created``, ``modified``...) or JSON metadata.
+    json : object
+        The decoded JSON document (JSON layouts).
+    timezone : str
+        Timezone asked by the caller for naive local timestamps.
+    decimal : str or None
+        Decimal mark implied by the file (``","`` when ``;``-delimited).
+    """
+
+    def __init__(self, *, path, kind, layout: Layout | None = None, header=(), records=(),
+                 lines=(), header_line=None, encoding=None, delimiter=None, sheet=None,
+                 workbook=None, properties=None, json=None, timezone="Europe/Paris",
+                 decimal=None, pre_skipped=()):
+        self.path = str(path)
+        self.kind = kind
+        self.layout = layout
+        self.header = [("" if h is None else str(h)) for h in header]
+        self.normalized = [_sniff.normalize_header(h) for h in self.header]
+        self.records = [list(r) for r in records]
+        self.lines = np.asarray(list(lines), dtype="int64")
+        self.header_line = header_line
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.sheet = sheet
+        self.workbook = workbook
+        self.properties = dict(properties or {})
+        self.json = json
+        self.timezone = timezone
+        self.decimal = decimal
+        self.consumed: set[str] = set()
+        self._issues: list[dict] = []
+        self._skipped: list[dict] = list(pre_skipped)
+        self._warnings: list[str] = []
+        self._keep = np.ones(len(self.records), dtype=bool)
+        self.fields: dict[str, list[int]] = {}
+        if layout is not None and layout.kind != "json":
+            self.fields, fuzzy = layout.resolve(self.header)
+            for raw in fuzzy:
+                self.warn(f"header {raw!r} looks corrupted (bad re-encoding); matched by "
+                          "tolerant comparison")
+
+    # -- structure ---------------------------------------------------------
+    def set_header(self, header: Sequence[str]) -> None:
+        """Replace the header (e.g. after disambiguating duplicates) and re-resolve."""
+        self.header = [("" if h is None else str(h)) for h in header]
+        self.normalized = [_sniff.normalize_header(h) for h in self.header]
+        if self.layout is not None:
+            self.fields, _ = self.layout.resolve(self.header)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def source_rows(self) -> np.ndarray:
+        """Physical line numbers of the rows still kept (see :meth:`skip`)."""
+        return self.lines[self._keep]
+
+    def has(self, name: str) -> bool:
+        return name in self.fields
+
+    def raw(self, name: str, *, keep_all: bool = False) -> pd.Series | None:
+        """Raw cells of a field (object dtype, blanks as None), bilingual
+        duplicates merged first-non-null; None when the field is absent."""
+        pos = self.fields.get(name)
+        if not pos:
+            return None
+        out = None
+        for p in pos:
+            col = pd.Series([r[p] if p < len(r) else None for r in self.records], dtype="object")
+            col = col.where(~col.map(_sniff.is_blank), None)
+            out = col if out is None else out.where(out.notna(), col)
+        return out if keep_all else out[self._keep].reset_index(drop=True)
+
+    def raw_position(self, position: int) -> pd.Series:
+        """Raw cells of one header position (for layouts that need them)."""
+        col = pd.Series([r[position] if position < len(r) else None for r in self.records],
+                        dtype="object")
+        return col[self._keep].reset_index(drop=True)
+
+    # -- rows that are not data ------------------------------------------
+    def skip(self, mask, reason: str) -> int:
+        """Mark rows (boolean mask over *all* records) as non-data, with a reason."""
+        mask = np.asarray(mask, dtype=bool) & self._keep
+        for line in self.lines[mask]:
+            self._skipped.append({"source_row": int(line), "reason": reason})
+        self._keep &= ~mask
+        return int(mask.sum())
+
+    def all_rows(self, name: str) -> pd.Series | None:
+        """Like :meth:`raw` but over every record (for building skip masks)."""
+        return self.raw(name, keep_all=True)
+
+    # -- issues and warnings ----------------------------------------------
+    def warn(self, message: str) -> None:
+        if message not in self._warnings:
+            self._warnings.append(message)
+
+    def issue(self, mask, column: str, values, reason: str) -> None:
+        """Record cells (mask over *kept* rows) that could not be parsed."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        rows = self.source_rows[mask]
+        vals = pd.Series(values, dtype="object").to_numpy()[mask]
+        for r, v in zip(rows, vals, strict=True):
+            self._issues.append({"source_row": int(r), "column": column,
+                                 "value": None if v is None else str(v), "reason": reason})
+
+    # -- typed columns --------------------------------------------------------
+    def _na(self, dtype) -> pd.Series:
+        return pd.Series(pd.NA, index=range(int(self._keep.sum())), dtype=dtype)
+
+    def ints(self, name: str, *, column: str | None = None) -> pd.Series:
+        """Counts as nullable ``Int64``; absent field → all <NA>; bad cells → <NA> + issue."""
+        raw = self.raw(name)
+        if raw is None:
+            return self._na("Int64")
+        vals, bad = _sniff.to_integers(raw, decimal=self.decimal)
+        self.issue(bad.to_numpy(), column or name, raw, "not a whole number")
+        return vals.reset_index(drop=True)
+
+    def floats(self, name: str, *, column: str | None = None) -> pd.Series:
+        raw = self.raw(name)
+        if raw is None:
+            return self._na("Float64")
+        vals, bad = _sniff.to_numbers(raw, decimal=self.decimal)
+        self.issue(bad.to_numpy(), column or name, raw, "not a number")
+        return vals.astype("Float64").reset_index(drop=True)
+
+    def texts(self, name: str) -> pd.Series:
+        """Text cells as ``str`` dtype (blank → <NA>), surrounding spaces kept out."""
+        raw = self.raw(name)
+        if raw is None:
+            return self._na("str")
+        return raw.map(lambda v: None if v is None else str(v).strip()).astype("str")
+
+    def dates(self, name: str, *, dayfirst: bool | None = None, date_format: str | None = None,
+              column: str | None = None) -> pd.Series:
+        """Timestamps (naive or UTC, see :func:`_sniff.parse_datetimes`); bad → NaT + issue.
+
+        Sets :attr:`tz_aware` for :meth:`result`.
+        """
+        raw = self.raw(name)
+        if raw is None:
+            return pd.Series(pd.NaT, index=range(int(self._keep.sum())), dtype="datetime64[us]")
+        res = _sniff.parse_datetimes(raw, dayfirst=dayfirst, date_format=date_format,
+                                     name=column or name)
+        if res.warning:
+            self.warn(res.warning)
+        self.issue(res.bad.to_numpy(), column or name, raw, "not a date/time")
+        self.tz_aware = getattr(self, "tz_aware", False) or res.tz_aware
+        return res.values.reset_index(drop=True)
+
+    def ids(self, name: str, *, column: str = "post_id", values: pd.Series | None = None
+            ) -> pd.Series:
+        """Identifiers as strings. Excel-mangled IDs (``1.22158E+17``) become <NA>,
+        are listed in :attr:`mangled` and recorded as issues (re-key on the permalink)."""
+        raw = self.raw(name) if values is None else values.reset_index(drop=True)
+        if raw is None:
+            return self._na("str")
+        out = raw.map(_sniff.clean_id)
+        mangled = out.map(_sniff.is_mangled_id).to_numpy(dtype=bool)
+        self.issue(mangled, column, out, "Excel-mangled ID in scientific notation (digits lost); "
+                   "re-key on the permalink")
+        self.mangled = mangled
+        return out.where(~mangled, None).astype("str")
+
+    def extras(self, used: Sequence[str] | None = None) -> pd.DataFrame:
+        """Unmapped columns as ``extra:<normalised header>`` (raw strings)."""
+        mapped = {p for f, pos in self.fields.items() if used is None or f in used for p in pos}
+        out = {}
+        for i, norm in enumerate(self.normalized):
+            if i in mapped or not norm:
+                continue
+            name = f"extra:{norm}"
+            if name in out:
+                continue
+            col = self.raw_position(i)
+            out[name] = col.map(lambda v: None if _sniff.is_blank(v) else str(v)).astype("str")
+        return pd.DataFrame(out, index=range(int(self._keep.sum())))
+
+    def consume(self, sheet: str) -> None:
+        """Mark another sheet of the workbook as read by this layout."""
+        self.consumed.add(sheet)
+
+    # -- the product -----------------------------------------------------------
+    def result(self, rows: pd.DataFrame, *, table: str | None = None,
+               network: str | None = None, layout: str | None = None,
+               timezone: str | None = None, exported_at=None, language: str = "en",
+               metric_era: str | None = None, extras: bool = True) -> RawExport:
+        """Assemble the :class:`RawExport` (issues, skipped rows, warnings included).
+
+        ``timezone`` defaults to ``"UTC"`` when dates were tz-aware, else the
+        caller's timezone. ``exported_at`` defaults to workbook/JSON metadata,
+        then the date range in the file name.
+        """
+        rows = rows.reset_index(drop=True)
+        if "source_row" not in rows:
+            rows.insert(0, "source_row", self.source_rows)
+        rows["source_row"] = rows["source_row"].astype("int64")
+        if extras and self.kind != "json":
+            ext = self.extras(used=None)
+            ext = ext[[c for c in ext.columns if c not in rows.columns]]
+            if len(ext.columns) and len(ext) == len(rows):
+                rows = pd.concat([rows, ext], axis=1)
+        if timezone is None:
+            timezone = "UTC" if getattr(self, "tz_aware", False) else self.timezone
+        if exported_at is None:
+            exported_at = self.exported_at()
+        lay = self.layout
+        return RawExport(
+            path=self.path,
+            layout=layout or (lay.name if lay else "generic"),
+            network=network or (lay.network if lay else ""),
+            table=table or (lay.table if lay else "posts"),
+            rows=rows,
+            timezone=timezone,
+            exported_at=exported_at,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            header_line=self.header_line,
+            language=language,
+            metric_era=metric_era,
+            issues=_frame(self._issues, ISSUE_COLUMNS),
+            skipped_rows=_frame(self._skipped, SKIPPED_COLUMNS),
+            warnings=tuple(self._warnings),
+        )
+
+    def exported_at(self) -> pd.Timestamp | None:
+        """Export time from metadata (``exported_at``/``created``) or the file name."""
+        for key in ("exported_at", "created", "modified"):
+            val = self.properties.get(key)
+            if val is not None:
+                ts = pd.Timestamp(val)
+                if pd.isna(ts):
+                    continue
+                return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        return exported_at_from_name(self.path)
+
+    @property
+    def language(self) -> str:
+        """``"fr"``, ``"en"`` or ``"bilingual"`` from the header words."""
+        return guess_language(self.normalized)
+
+
+def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    df = pd.DataFrame.from_records(records, columns=columns)
+    df["source_row"] = df["source_row"].astype("int64")
+    return df
+
+
+_FR_WORDS = re.compile(
+    r"\b(identifiant|publication|permalien|couverture|vues|partages|commentaires|heure|"
+    r"enregistrements|mentions j'aime|duree|reactions|abonnes|titre|nom de|followers en plus|"
+    r"type de|clics|repartition|genre|age|date de)\b"
+)
+_EN_WORDS = re.compile(
+    r"\b(post id|publish time|permalink|reach|views|shares|comments|likes|saves|follows|title|"
+    r"post type|page name|account|impressions|reactions|clicks|gender|distribution)\b"
+)
+
+
+def guess_language(normalized_headers: Sequence[str]) -> str:
+    """Guess the language of a header row: ``"fr"``, ``"en"`` or ``"bilingual"``."""
+    fr = sum(bool(_FR_WORDS.search(h)) for h in normalized_headers)
+    en = sum(bool(_EN_WORDS.search(h)) for h in normalized_headers)
+    if fr and en and min(fr, en) >= 2:
+        return "bilingual"
+    return "fr" if fr > en else "en"
+
+
+# ---------------------------------------------------------------------------
+# Export date from the file name
+# ---------------------------------------------------------------------------
+
+_MON = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_NAME_PATTERNS = [
+    # Meta Business Suite: Aug-01-2025_Aug-31-2025_1039829308656930.csv
+    (re.compile(_MON + r"-(\d{2})-(\d{4})_" + _MON + r"-(\d{2})-(\d{4})", re.I),
+     lambda m: f"{m.group(6)}-{m.group(4)}-{m.group(5)}"),
+    # legacy Insights: ... - 2019-01-01 - 2019-03-31.csv ; X: _2026-07-01_2026-07-31
+    (re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:-|_|to|au)\s*(\d{4}-\d{2}-\d{2})"),
+     lambda m: m.group(2)),
+    # tweet_activity_metrics_handle_20150901_20150930_en.csv
+    (re.compile(r"(?<!\d)(\d{8})_(\d{8})(?!\d)"), lambda m: m.group(2)),
+]
+
+
+def exported_at_from_name(path) -> pd.Timestamp | None:
+    """The end of the date range written in an export's file name, as UTC midnight.
+
+    Day precision, and a lower bound: an export covering a range is made on
+    or after its last day. Returns None when the name has no recognised range.
+
+    Examples
+    --------
+    >>> exported_at_from_name("Aug-01-2025_Aug-31-2025_1039829308656930.csv")
+    Timestamp('2025-08-31 00:00:00+0000', tz='UTC')
+    """
+    name = Path(str(path).split("!")[-1]).name
+    for pat, end in _NAME_PATTERNS:
+        m = pat.search(name)
+        if m:
+            ts = pd.to_datetime(end(m), errors="coerce")
+            if pd.notna(ts):
+                return pd.Timestamp(ts).tz_localize("UTC")
+    return None
