@@ -1,0 +1,1479 @@
+"""Raw exports → the canonical tables, with a quarantine and a report that adds up.
+
+:func:`clean` takes the :class:`~engagement_lib.readers.RawExport` objects the
+readers produce (or a folder / file to read first) and returns a
+:class:`CleanData`: the four canonical tables of :mod:`engagement_lib.schema`
+(``posts``, ``followers``, ``audience``, ``conversations``), validated; a
+``quarantine`` table holding every row that could not be kept, with the
+reason; a ``flags`` table of rows kept but worth a look; and a
+:class:`CleaningReport` whose counts add up, per file and in total::
+
+    rows read = rows kept + duplicates merged + rows quarantined
+
+Summary rows the readers skipped on purpose (YouTube ``Total``, the legacy
+Facebook description row, Meta ``Lifetime`` rows) are not data rows: the
+report lists them separately.
+
+The rules, in the order they are applied to each export
+--------------------------------------------------------
+**Who the row belongs to.** ``collectivite`` and ``account`` come, per row,
+from the export itself when the reader found them (columns ``collectivite``
+and ``account``: page name, account name); else from the caller's
+``collectivite=``/``account=`` arguments; else from the folder structure
+``<collectivite>/<network>/<file>`` or ``<collectivite>/<network>/<account>/<file>``
+(the layout of ``datasets/raw``: the folder right above the file, or the one
+above that, is named after the export's network, ``twitter`` counting as
+``x``). When the folder gives the collectivité but no account, the account
+is the collectivité's id (the collectivité's own account on that network).
+A row still without a collectivité goes to the quarantine; nothing is
+invented. The report says, per file, where the entity came from.
+
+**Cells the reader could not parse** (``RawExport.issues``): the row is
+quarantined with the reader's reason; an Excel-mangled ``post_id`` is not a
+parse failure but goes through the re-keying below.
+
+**Timestamps.** Tz-aware values are converted to UTC. Naive values are
+wall-clock time in ``RawExport.timezone`` (or in ``timezone=`` when the
+export says ``"local"`` or nothing). Daylight saving time is settled
+deterministically (see :mod:`engagement_lib._timezones`): a time in the
+spring-forward gap is read with the offset in force before the gap (shifted
+forward by the gap: ``02:30`` → ``03:30`` local), a repeated autumn time
+takes its first occurrence (summer time). Both are counted in the report and
+flagged per row (``dst_nonexistent``, ``dst_ambiguous``). A missing or
+unreadable timestamp quarantines the row.
+
+**Post IDs.** IDs are strings. An ID in scientific notation
+(``1.22158E+17``, Excel-mangled) or missing is re-keyed on the ID held in
+the permalink (Facebook ``/posts/<id>``, ``story_fbid=``, ``/reel/<id>``;
+Instagram shortcodes, decoded; X ``/status/<id>``; LinkedIn
+``urn:li:activity:<id>``; YouTube ``watch?v=``; TikTok ``/video/<id>``,
+see :mod:`engagement_lib._post_ids`); a re-keyed ID that disagrees with the
+digits Excel kept is flagged (``rekeyed_id_mismatch``). Without a usable
+permalink the row is quarantined. A 16+ digit ID whose digits after the
+15th are zeros (Excel padding) is re-keyed when the permalink gives a
+different ID that agrees with the kept digits, else flagged
+(``id_precision_suspect``).
+
+**Media types.** Every platform's raw label, English or French, is mapped
+onto :class:`~engagement_lib.schema.MediaType` (see
+:mod:`engagement_lib._media_types`); videos whose permalink is a ``/reel/``
+URL are Reels. Unknown labels become ``other`` and are flagged; rows without
+any label are typed from the permalink when possible, else ``other``
+(counted as "media type not reported").
+
+**Metrics.** Reactions are counted as likes: a ``reactions`` column (or
+``extra:reactions``) fills ``likes``; without a total, the sum of
+per-reaction columns does (columns such as ``extra:num_loves``,
+``reactions_wow``, ``extra:post_reactions_like_total``). When a row has both
+a total and all its parts and they disagree, the row is kept and flagged
+(``reaction_total_mismatch``). Instagram's old ``Plays`` fill ``views``.
+Nothing is converted between metric families: ``metric_era`` records, per
+row, which family fed the exposure metrics (the row's own ``metric_era``,
+else ``RawExport.metric_era``, else ``"impressions"``/``"plays"``/``"views"``
+after the first of those reported), so that series breaks stay visible.
+
+**Impossible values** are quarantined: negative counts or shares; a share
+above 1; reach above impressions on Facebook/Instagram (reach counts unique
+people among the impressions); a date more than ``future_tolerance`` (2 days
+by default: exports are often stamped with the last day of their range, at
+midnight UTC) after the export date; a date before the network existed
+(garbage such as Excel's 1900 or the Unix epoch); a reply earlier than the
+message it answers; an unknown audience dimension or conversation channel.
+**Merely odd** values are kept and flagged: likes above impressions
+(happens on X for old tweets), completions above views.
+
+**Overlapping exports.** Values are lifetime totals as of the export date, so
+the same post (same ``network`` and ``post_id``; for followers the same
+account and day; for audience the same account, day, dimension and bracket;
+for conversations the same ``conversation_id``) read several times keeps the
+row of the *latest export*: the one with the latest ``RawExport.exported_at``;
+an export without one is dated by its latest published date (or day); ties go
+to the latest published date, then to the export that comes later in the
+input list, then to the row further down the file. Dropped rows are counted
+as merged duplicates, split into *exact* duplicates (same values) and
+*conflicting* ones (values differ: the columns are named in the flag).
+Two different networks sharing a post ID (which the schema forbids) are
+quarantined.
+
+Output tables are validated with :func:`engagement_lib.schema.validate`;
+extra columns the readers kept (``extra:<header>``) follow the canonical
+ones unless ``extra_columns=False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import re
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _post_ids as _ids
+from ._media_types import map_media_types
+from ._timezones import check_zone, to_utc
+from .errors import EngagementError
+from .i18n import check_lang
+from .readers._base import RawExport
+from .schema import METRICS, TABLES, Network, validate
+
+__all__ = [
+    "clean",
+    "CleanData",
+    "CleaningReport",
+    "CleaningError",
+    "QUARANTINE_COLUMNS",
+    "FLAG_COLUMNS",
+    "CLEAN_TABLES",
+    "NETWORK_LAUNCH",
+]
+
+
+class CleaningError(EngagementError, ValueError):
+    """Cleaning cannot proceed (bad argument, broken RawExport) or a report does not add up."""
+
+
+#: Tables :func:`clean` produces.
+CLEAN_TABLES = ("posts", "followers", "audience", "conversations")
+
+#: Columns of :attr:`CleanData.quarantine`.
+QUARANTINE_COLUMNS = ["table", "source_file", "source_row", "column", "value", "rule", "reason"]
+
+#: Columns of :attr:`CleanData.flags`.
+FLAG_COLUMNS = ["table", "source_file", "source_row", "flag", "detail", "in_output"]
+
+#: Public launch dates: nothing can be published on a network before it existed.
+NETWORK_LAUNCH = {
+    "facebook": pd.Timestamp("2004-02-04", tz="UTC"),
+    "x": pd.Timestamp("2006-03-21", tz="UTC"),
+    "instagram": pd.Timestamp("2010-10-06", tz="UTC"),
+    "linkedin": pd.Timestamp("2003-05-05", tz="UTC"),
+    "youtube": pd.Timestamp("2005-04-23", tz="UTC"),
+    "tiktok": pd.Timestamp("2016-09-01", tz="UTC"),
+    "snapchat": pd.Timestamp("2011-07-08", tz="UTC"),
+    "viadeo": pd.Timestamp("2004-01-01", tz="UTC"),
+}
+
+_KEYS = {
+    "posts": ["network", "post_id"],
+    "followers": ["collectivite", "account", "network", "date"],
+    "audience": ["collectivite", "account", "network", "date", "dimension", "bracket"],
+    "conversations": ["network", "conversation_id"],
+}
+_TIME_COLUMNS = {
+    "posts": ("published_at",),
+    "followers": ("date",),
+    "audience": ("date",),
+    "conversations": ("received_at", "replied_at"),
+}
+_MAIN_TIME = {"posts": "published_at", "followers": "date", "audience": "date",
+              "conversations": "received_at"}
+_PROVENANCE = ["source_format", "source_file", "source_row"]
+_INTERNAL = ["_export", "_pos"]
+_META = frozenset({"facebook", "instagram"})
+_NETWORK_ALIASES = {n.value: n.value for n in Network} | {"twitter": "x", "fb": "facebook",
+                                                          "ig": "instagram", "yt": "youtube"}
+
+_REACTION_PART = re.compile(
+    r"^(?:extra:)?(?:reactions?[_: ]+|num_|post_reactions_|reaction_)"
+    r"(like|love|wow|haha|sad|sorry|angry|anger|care|thankful|pride)s?(?:_total)?$",
+    re.IGNORECASE,
+)
+_PLAYS = ("plays", "extra:plays", "extra:lectures")
+_REACTIONS_TOTAL = ("reactions", "extra:reactions", "extra:reactions_total", "extra:num_reactions")
+_HEX_AUTHOR = re.compile(r"^[0-9a-f]{8,64}$")
+
+_DIMENSIONS = {
+    "age": "age", "ages": "age", "tranche d'age": "age", "age range": "age",
+    "gender": "gender", "genre": "gender", "sexe": "gender", "sex": "gender",
+    "age_gender": "age_gender", "age & gender": "age_gender", "age and gender": "age_gender",
+    "age et genre": "age_gender", "genre et age": "age_gender", "age gender": "age_gender",
+    "country": "country", "countries": "country", "pays": "country", "territory": "country",
+    "top territories": "country", "city": "city", "cities": "city", "ville": "city",
+    "villes": "city", "top cities": "city",
+}
+_GENDERS = {
+    "f": "F", "female": "F", "women": "F", "woman": "F", "femme": "F", "femmes": "F",
+    "m": "M", "male": "M", "men": "M", "man": "M", "homme": "M", "hommes": "M", "h": "M",
+    "u": "U", "unknown": "U", "other": "U", "autre": "U", "non specifie": "U",
+    "undisclosed": "U", "inconnu": "U", "non precise": "U",
+}
+_CHANNELS = {
+    "comment": "comment", "comments": "comment", "commentaire": "comment",
+    "commentaires": "comment", "message": "message", "messages": "message",
+    "private message": "message", "message prive": "message", "messages prives": "message",
+    "dm": "message", "direct message": "message", "messenger": "message",
+    "mention": "mention", "mentions": "mention", "reply": "reply", "replies": "reply",
+    "reponse": "reply", "reponses": "reply",
+}
+_BOOLS = {
+    "true": True, "yes": True, "oui": True, "vrai": True, "1": True, "paid": True,
+    "boosted": True, "sponsored": True, "sponsorise": True,
+    "false": False, "no": False, "non": False, "faux": False, "0": False, "organic": False,
+    "organique": False,
+}
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+_COUNT_COLUMNS = [
+    "rows_read", "rows_kept", "duplicates_merged", "exact_duplicates",
+    "conflicting_duplicates", "rows_quarantined", "summary_rows_skipped", "ids_rekeyed",
+    "dst_nonexistent", "dst_ambiguous", "media_type_unknown", "media_type_unreported",
+    "reaction_mismatches", "rows_flagged",
+]
+_FILE_COLUMNS = ["source_file", "layout", "network", "table", "entity_source", *_COUNT_COLUMNS]
+
+_TEXT = {
+    "title": {"en": "Cleaning report", "fr": "Rapport de nettoyage"},
+    "files": {"en": "files", "fr": "fichiers"},
+    "rows_read": {"en": "rows read", "fr": "lignes lues"},
+    "rows_kept": {"en": "rows kept", "fr": "lignes gardées"},
+    "duplicates_merged": {"en": "duplicates merged", "fr": "doublons fusionnés"},
+    "exact_duplicates": {"en": "exact duplicates", "fr": "doublons exacts"},
+    "conflicting_duplicates": {"en": "same ID, values differ (latest export kept)",
+                               "fr": "même identifiant, valeurs différentes (dernier export gardé)"},
+    "rows_quarantined": {"en": "rows quarantined", "fr": "lignes en quarantaine"},
+    "summary_rows_skipped": {"en": "summary rows skipped (not data)",
+                             "fr": "lignes de synthèse ignorées (pas des données)"},
+    "ids_rekeyed": {"en": "IDs re-keyed from permalinks",
+                    "fr": "identifiants reconstitués depuis le permalien"},
+    "dst_nonexistent": {"en": "times in the spring DST gap (shifted forward)",
+                        "fr": "heures inexistantes au passage à l'heure d'été (décalées)"},
+    "dst_ambiguous": {"en": "repeated autumn DST times (first occurrence taken)",
+                      "fr": "heures répétées au passage à l'heure d'hiver (première retenue)"},
+    "media_type_unknown": {"en": "unknown media-type labels (typed 'other')",
+                           "fr": "types de publication inconnus (classés « autre »)"},
+    "media_type_unreported": {"en": "media type not reported (typed 'other')",
+                              "fr": "type de publication non fourni (classé « autre »)"},
+    "reaction_mismatches": {"en": "reaction totals differing from the sum of their parts",
+                            "fr": "totaux de réactions différents de la somme des réactions"},
+    "rows_flagged": {"en": "rows flagged (kept, worth a look)",
+                     "fr": "lignes signalées (gardées, à vérifier)"},
+    "balance": {"en": "read = kept + merged + quarantined",
+                "fr": "lues = gardées + fusionnées + en quarantaine"},
+    "ok": {"en": "adds up", "fr": "le compte est bon"},
+    "not_ok": {"en": "DOES NOT ADD UP", "fr": "LE COMPTE N'EST PAS BON"},
+    "reasons": {"en": "Quarantine reasons", "fr": "Motifs de quarantaine"},
+    "warnings": {"en": "Reader warnings", "fr": "Avertissements des lecteurs"},
+}
+
+
+@dataclass(frozen=True)
+class CleaningReport:
+    """What :func:`clean` did, file by file; the counts add up.
+
+    Attributes
+    ----------
+    files : pandas.DataFrame
+        One row per export read: ``source_file, layout, network, table,
+        entity_source`` and the counts ``rows_read, rows_kept,
+        duplicates_merged`` (= ``exact_duplicates + conflicting_duplicates``),
+        ``rows_quarantined, summary_rows_skipped, ids_rekeyed,
+        dst_nonexistent, dst_ambiguous, media_type_unknown,
+        media_type_unreported, reaction_mismatches, rows_flagged``.
+    reasons : pandas.DataFrame
+        Quarantined rows per ``table`` and ``rule``, with an example reason.
+    skipped : pandas.DataFrame
+        The summary rows skipped by the readers: ``source_file, source_row, reason``.
+    warnings : tuple of str
+        The readers' warnings, prefixed by their file.
+    """
+
+    files: pd.DataFrame
+    reasons: pd.DataFrame
+    skipped: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def totals(self) -> pd.Series:
+        """Every count summed over the files."""
+        return self.files[_COUNT_COLUMNS].sum().astype("int64")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-file table with a last ``TOTAL`` row."""
+        total = pd.DataFrame([{**self.totals.to_dict(), "source_file": "TOTAL"}])
+        return pd.concat([self.files, total], ignore_index=True)[_FILE_COLUMNS]
+
+    def _balanced(self, row) -> bool:
+        return (
+            row["rows_read"] == row["rows_kept"] + row["duplicates_merged"]
+            + row["rows_quarantined"]
+            and row["duplicates_merged"] == row["exact_duplicates"]
+            + row["conflicting_duplicates"]
+        )
+
+    def check(self) -> CleaningReport:
+        """Raise :class:`CleaningError` unless read = kept + merged + quarantined everywhere.
+
+        Checked for every file and for the total; duplicates merged must also
+        equal exact + conflicting duplicates. Returns the report.
+        """
+        bad = [
+            f"{r['source_file']}: read {r['rows_read']} != kept {r['rows_kept']} + merged "
+            f"{r['duplicates_merged']} + quarantined {r['rows_quarantined']} (merged = "
+            f"{r['exact_duplicates']} exact + {r['conflicting_duplicates']} conflicting)"
+            for _, r in self.to_frame().iterrows()
+            if not self._balanced(r)
+        ]
+        if bad:
+            raise CleaningError("cleaning report does not add up: " + "; ".join(bad))
+        return self
+
+    def summary(self, lang: str = "en") -> str:
+        """A readable summary in French (``"fr"``) or English (``"en"``)."""
+        check_lang(lang)
+        t = self.totals
+
+        def lab(key):
+            return _TEXT[key][lang]
+
+        ok = all(self._balanced(r) for _, r in self.to_frame().iterrows())
+        lines = [
+            f"{lab('title')} — {len(self.files)} {lab('files')}",
+            f"  {lab('rows_read')}: {t['rows_read']}",
+            f"  {lab('rows_kept')}: {t['rows_kept']}",
+            f"  {lab('duplicates_merged')}: {t['duplicates_merged']} "
+            f"({lab('exact_duplicates')}: {t['exact_duplicates']}; "
+            f"{lab('conflicting_duplicates')}: {t['conflicting_duplicates']})",
+            f"  {lab('rows_quarantined')}: {t['rows_quarantined']}",
+            f"  {lab('balance')}: {t['rows_read']} = {t['rows_kept']} + "
+            f"{t['duplicates_merged']} + {t['rows_quarantined']} → "
+            f"{lab('ok') if ok else lab('not_ok')}",
+            f"  {lab('summary_rows_skipped')}: {t['summary_rows_skipped']}",
+        ]
+        for key in ("ids_rekeyed", "dst_nonexistent", "dst_ambiguous", "media_type_unknown",
+                    "media_type_unreported", "reaction_mismatches", "rows_flagged"):
+            if t[key]:
+                lines.append(f"  {lab(key)}: {t[key]}")
+        if len(self.reasons):
+            lines.append(f"{lab('reasons')}:")
+            for _, r in self.reasons.iterrows():
+                lines.append(f"  [{r['table']}] {r['rule']}: {r['rows']} — {r['example']}")
+        if len(self.files) > 1:
+            lines.append(
+                f"{lab('files').capitalize()} ({lab('rows_read')} / {lab('rows_kept')} / "
+                f"{lab('duplicates_merged')} / {lab('rows_quarantined')}):"
+            )
+            for _, r in self.files.iterrows():
+                lines.append(
+                    f"  {r['source_file']}: {r['rows_read']} / {r['rows_kept']} / "
+                    f"{r['duplicates_merged']} / {r['rows_quarantined']}"
+                )
+        if self.warnings:
+            lines.append(f"{lab('warnings')}:")
+            lines.extend(f"  {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary("en")
+
+
+@dataclass(frozen=True)
+class CleanData:
+    """The canonical tables, the quarantine, the flags and the report.
+
+    Attributes
+    ----------
+    posts, followers, audience, conversations : pandas.DataFrame
+        Validated canonical tables (see :mod:`engagement_lib.schema`); empty
+        (with the right columns) when no export fed them.
+    quarantine : pandas.DataFrame
+        One row per input row not kept: ``table, source_file, source_row``
+        (1-based line), the ``column`` and ``value`` at fault, the ``rule``
+        (a short code) and a readable ``reason`` (several problems are joined
+        with "; ").
+    flags : pandas.DataFrame
+        Rows worth a look: ``table, source_file, source_row, flag, detail,
+        in_output`` (False for merged duplicates, which are not in the tables).
+    report : CleaningReport
+    """
+
+    posts: pd.DataFrame
+    followers: pd.DataFrame
+    audience: pd.DataFrame
+    conversations: pd.DataFrame
+    quarantine: pd.DataFrame
+    flags: pd.DataFrame
+    report: CleaningReport
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The four canonical tables by name."""
+        return {name: getattr(self, name) for name in CLEAN_TABLES}
+
+
+# ---------------------------------------------------------------------------
+# Per-export bookkeeping
+# ---------------------------------------------------------------------------
+
+
+class _Log:
+    """Problems (→ quarantine) and flags of one export, by row position."""
+
+    def __init__(self):
+        self.problems: list[pd.DataFrame] = []
+        self.flags: list[pd.DataFrame] = []
+        self.order = 0
+
+    @staticmethod
+    def _frame(positions, **columns) -> pd.DataFrame:
+        positions = np.asarray(positions, dtype="int64")
+        data = {"_pos": positions}
+        for name, value in columns.items():
+            if isinstance(value, pd.Series):
+                value = value.to_numpy(dtype=object)
+            if np.ndim(value) == 0:
+                value = [value] * len(positions)
+            data[name] = list(value)
+        return pd.DataFrame(data)
+
+    def problem(self, mask, rule: str, column, values=None, reason="") -> None:
+        positions = _positions(mask)
+        if not len(positions):
+            return
+        values = _pick(values, positions)
+        self.order += 1
+        self.problems.append(self._frame(
+            positions, _order=self.order, rule=rule, column=column,
+            value=[_show(v) for v in values], reason=_pick(reason, positions),
+        ))
+
+    def flag(self, mask, flag: str, detail="") -> None:
+        positions = _positions(mask)
+        if len(positions):
+            self.flags.append(self._frame(positions, flag=flag, detail=_pick(detail, positions)))
+
+    def problem_frame(self) -> pd.DataFrame:
+        if not self.problems:
+            return pd.DataFrame(columns=["_pos", "_order", "rule", "column", "value", "reason"])
+        return pd.concat(self.problems, ignore_index=True)
+
+    def flag_frame(self) -> pd.DataFrame:
+        if not self.flags:
+            return pd.DataFrame(columns=["_pos", "flag", "detail"])
+        return pd.concat(self.flags, ignore_index=True)
+
+
+def _positions(mask) -> np.ndarray:
+    if isinstance(mask, pd.Series):
+        mask = mask.to_numpy()
+    mask = np.asarray(mask)
+    if mask.dtype == bool:
+        return np.flatnonzero(mask)
+    return mask.astype("int64")
+
+
+def _pick(values, positions):
+    """Values at ``positions`` from a positional Series/array, or a scalar repeated."""
+    if values is None:
+        return [None] * len(positions)
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=object)[positions]
+    if isinstance(values, np.ndarray | list):
+        arr = np.asarray(values, dtype=object)
+        return arr[positions] if len(arr) != len(positions) else arr
+    return [values] * len(positions)
+
+
+def _show(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
+                         and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
+
+
+def _text(series: pd.Series | None, n: int, *, strip: bool = False) -> pd.Series:
+    """A column as ``str`` dtype (blank → NA); all-NA when absent."""
+    if series is None:
+        return pd.Series(pd.NA, index=range(n), dtype="str")
+    out = series.astype("str")
+    if strip:
+        out = out.str.strip()
+    return out.where(out.str.len() > 0)
+
+
+def _counts(series: pd.Series | None, n: int) -> tuple[pd.Series, pd.Series]:
+    """A column as ``Int64`` and the mask of present cells that are not whole numbers."""
+    if series is None:
+        return pd.Series(pd.NA, index=range(n), dtype="Int64"), pd.Series(False, index=range(n))
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return series.astype("Int64"), pd.Series(False, index=series.index)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("Int64"), pd.Series(False, index=series.index)
+    numbers = pd.to_numeric(series, errors="coerce")
+    if not pd.api.types.is_float_dtype(numbers.dtype) and not pd.api.types.is_integer_dtype(
+        numbers.dtype
+    ):
+        numbers = pd.to_numeric(numbers.astype("object"), errors="coerce")
+    numbers = numbers.astype("Float64")
+    whole = numbers.isna() | ((numbers % 1) == 0).fillna(False)
+    bad = (series.notna() & numbers.isna()) | ~whole
+    out = numbers.where(whole & numbers.notna()).round().astype("Int64")
+    return out, bad.fillna(False).astype(bool)
+
+
+def _fold(value) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("\u2019", "'")
+    return re.sub(r"\s+", " ", text.casefold()).strip()
+
+
+def _map_labels(series: pd.Series, table: dict, *, keep_unknown: bool = False) -> pd.Series:
+    codes, uniques = pd.factorize(series)
+    mapped = [table.get(_fold(u), (str(u).strip() if keep_unknown else None)) for u in uniques]
+    arr = np.array([*mapped, None], dtype=object)[codes]
+    return pd.Series(arr, index=series.index, dtype="object")
+
+
+# ---------------------------------------------------------------------------
+# Options and entity assignment
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Options:
+    zone: str
+    collectivite: str | None
+    account: str | None
+    root: Path | None
+    salt: str
+    extra_columns: bool
+    future_tolerance: pd.Timedelta
+
+
+def _network_of(export: RawExport) -> str:
+    network = _NETWORK_ALIASES.get(str(export.network).strip().lower())
+    if network is None:
+        raise CleaningError(
+            f"{export.path}: unknown network {export.network!r} in the RawExport; expected one "
+            f"of {', '.join(n.value for n in Network)}"
+        )
+    return network
+
+
+def _folder_entity(path: str, network: str, root: Path | None) -> tuple[str | None, str | None]:
+    """(collectivite, account) from ``<collectivite>/<network>/[<account>/]<file>``."""
+    p = Path(str(path).split("!")[0])
+    parts = list(p.parts[:-1])
+    if root is not None:
+        try:
+            parts = list(p.resolve().relative_to(root.resolve()).parts[:-1])
+        except ValueError:
+            pass
+    for depth in (1, 2):  # network folder right above the file, or one level higher
+        if len(parts) < depth + 1:
+            continue
+        folder = parts[-depth]
+        if _NETWORK_ALIASES.get(folder.lower()) == network:
+            account = parts[-1] if depth == 2 else None
+            return parts[-depth - 1], account
+    return None, None
+
+
+def _assign_entity(rows: pd.DataFrame, export: RawExport, network: str, opts: _Options, n: int):
+    """Per-row collectivite/account and where they came from (see the module docstring)."""
+    coll = _text(rows.get("collectivite"), n, strip=True)
+    acct = _text(rows.get("account"), n, strip=True)
+    sources = []
+    if coll.notna().any() or acct.notna().any():
+        sources.append("export")
+    if opts.collectivite is not None or opts.account is not None:
+        if coll.isna().any() and opts.collectivite is not None:
+            coll = coll.fillna(opts.collectivite)
+        if acct.isna().any() and opts.account is not None:
+            acct = acct.fillna(opts.account)
+        sources.append("argument")
+    if coll.isna().any() or acct.isna().any():
+        f_coll, f_acct = _folder_entity(export.path, network, opts.root)
+        if f_coll is not None:
+            coll = coll.fillna(f_coll)
+            acct = acct.fillna(f_acct if f_acct is not None else f_coll)
+            sources.append("folder")
+    return coll, acct, "+".join(dict.fromkeys(sources)) or "none"
+
+
+def _export_zone(export: RawExport, opts: _Options) -> str:
+    zone = export.timezone
+    if zone is None or str(zone).strip().lower() in ("", "local"):
+        return opts.zone
+    try:
+        return check_zone(str(zone))
+    except ValueError as exc:
+        raise CleaningError(f"{export.path}: {exc}") from None
+
+
+def _exported_at(export: RawExport) -> pd.Timestamp | None:
+    ts = export.exported_at
+    if ts is None:
+        return None
+    try:
+        ts = pd.Timestamp(ts)
+    except (TypeError, ValueError):
+        raise CleaningError(
+            f"{export.path}: exported_at {export.exported_at!r} is not a timestamp"
+        ) from None
+    if pd.isna(ts):
+        return None
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+# ---------------------------------------------------------------------------
+# Steps shared by the tables
+# ---------------------------------------------------------------------------
+
+
+def _times(rows, column, zone, n, log: _Log, counts: Counter, *, required: bool) -> pd.Series:
+    values = rows.get(column)
+    if values is None:
+        utc = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+        if required:
+            log.problem(np.ones(n, dtype=bool), "missing_value", column, None,
+                        f"the export has no {column} column")
+        return utc
+    try:
+        res = to_utc(values.reset_index(drop=True), zone)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise CleaningError(f"cannot read column {column!r} as timestamps: {exc}") from None
+    log.problem(res.unparseable, "unparseable", column, values, f"{column} is not a date/time")
+    if required:
+        log.problem(values.isna().to_numpy(), "missing_value", column, None, f"{column} is missing")
+    if res.nonexistent.any():
+        counts["dst_nonexistent"] += int(res.nonexistent.sum())
+        log.flag(res.nonexistent, "dst_nonexistent",
+                 values.astype("str").map(lambda v: f"{column} {v} does not exist in {zone} "
+                                          "(spring DST gap): shifted forward by the gap"))
+    if res.ambiguous.any():
+        counts["dst_ambiguous"] += int(res.ambiguous.sum())
+        log.flag(res.ambiguous, "dst_ambiguous",
+                 values.astype("str").map(lambda v: f"{column} {v} occurs twice in {zone} "
+                                          "(autumn DST): first occurrence (summer time) taken"))
+    return res.utc
+
+
+def _time_bounds(utc, column, network, exported_at, opts: _Options, log: _Log) -> None:
+    launch = NETWORK_LAUNCH.get(network)
+    if launch is not None:
+        early = (utc < launch).fillna(False)
+        log.problem(early, "before_network_launch", column, utc,
+                    f"{column} is before {network} existed (launched {launch.date()}): "
+                    "not a real date")
+    if exported_at is not None:
+        late = (utc > exported_at + opts.future_tolerance).fillna(False)
+        log.problem(late, "after_export", column, utc,
+                    f"{column} is after the export date ({exported_at.isoformat()})")
+
+
+def _negative(frame, columns, log: _Log) -> None:
+    for col in columns:
+        neg = (frame[col] < 0).fillna(False)
+        if neg.any():
+            log.problem(neg, "negative_count", col, frame[col], f"{col} is negative")
+
+
+def _integer_columns(rows, columns, n, log: _Log) -> dict[str, pd.Series]:
+    out = {}
+    for col in columns:
+        values, bad = _counts(rows.get(col), n)
+        if bad.any():
+            log.problem(bad, "not_a_count", col, rows[col], f"{col} is not a whole number")
+        out[col] = values.reset_index(drop=True)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Posts
+# ---------------------------------------------------------------------------
+
+
+def _post_ids(rows, issues, network, n, log: _Log, counts: Counter) -> tuple[pd.Series, set]:
+    """Post IDs as strings, re-keyed where Excel destroyed them; consumed issue indices."""
+    raw = _post_ids_as_text(rows.get("post_id"), n)
+    consumed = set()
+    # Readers may blank a mangled ID and report it as an issue: take the value back.
+    if len(issues):
+        on_id = issues[(issues["column"] == "post_id") & issues["value"].notna()]
+        values = on_id["value"].astype("str")
+        damaged = values.str.match(_ids.MANGLED_PATTERN) | _ids.lost_precision(values)
+        for idx, pos, value in zip(on_id.index[damaged], on_id["_pos"][damaged],
+                                   values[damaged], strict=True):
+            if pd.isna(raw.iat[pos]):
+                raw.iat[pos] = value.strip()
+            consumed.add(idx)
+    permalink = _text(rows.get("permalink"), n, strip=True)
+    mangled = _ids.is_mangled(raw).to_numpy()
+    lost = _ids.lost_precision(raw).to_numpy()
+    missing = raw.isna().to_numpy()
+    need = mangled | lost | missing
+    ids = raw.copy()
+    if not need.any():
+        return ids, consumed
+    positions = np.flatnonzero(need)
+    found = _ids.ids_from_permalinks(permalink.iloc[positions], network)
+    prefix = _ids.page_prefix(raw[~need])
+    if prefix is not None:
+        bare = found.str.fullmatch(r"\d+").fillna(False).astype(bool)
+        found = found.where(~bare, prefix + "_" + found)
+    found = found.reindex(range(n))
+    found_ok = found.notna().to_numpy()
+    agree = np.zeros(n, dtype=bool)
+    for pos in np.flatnonzero((mangled | lost) & found_ok):
+        agree[pos] = _ids.consistent(raw.iat[pos], found.iat[pos])
+    # Scientific notation: re-key, or quarantine when the permalink gives nothing.
+    rekey = mangled & found_ok
+    ids[rekey] = found[rekey]
+    counts["ids_rekeyed"] += int(rekey.sum())
+    log.flag(rekey & ~agree, "rekeyed_id_mismatch",
+             [f"post_id {r!r} re-keyed to {f!r} from the permalink, but the digits Excel kept "
+              f"do not match" for r, f in zip(raw, found, strict=True)])
+    no_link = mangled & ~found_ok
+    log.problem(no_link, "mangled_id", "post_id", raw, [
+        f"post_id {r!r} was mangled by Excel (scientific notation, digits lost) and "
+        + ("the row has no permalink to recover it from" if pd.isna(p)
+           else f"no post ID could be read from the permalink {p!r}")
+        for r, p in zip(raw, permalink, strict=True)
+    ])
+    # 15 digits then zeros: re-key only when the permalink confirms the padding.
+    lost_fix = lost & found_ok & agree & (found.to_numpy(dtype=object) != raw.to_numpy(dtype=object))
+    ids[lost_fix] = found[lost_fix]
+    counts["ids_rekeyed"] += int(lost_fix.sum())
+    log.flag(lost & ~found_ok, "id_precision_suspect",
+             [f"post_id {r!r}: digits after the 15th are zeros (Excel precision loss?) and no "
+              "permalink to check it" for r in raw])
+    # Missing ID: the permalink's, or quarantine.
+    from_link = missing & found_ok
+    ids[from_link] = found[from_link]
+    counts["ids_rekeyed"] += int(from_link.sum())
+    log.problem(missing & ~found_ok, "missing_id", "post_id", None,
+                "post_id is missing and no post ID could be read from the permalink")
+    return ids, consumed
+
+
+def _post_ids_as_text(values, n) -> pd.Series:
+    if values is None:
+        return pd.Series(pd.NA, index=range(n), dtype="str")
+    return _ids.as_id_strings(values.reset_index(drop=True)).astype("str")
+
+
+def _reactions(rows, likes: pd.Series, n, log: _Log, counts: Counter) -> pd.Series:
+    """Likes = all reactions; flag totals that disagree with their parts."""
+    total_name = "likes"
+    for name in _REACTIONS_TOTAL:
+        if name in rows.columns:
+            total, _ = _counts(rows[name], n)
+            total = total.reset_index(drop=True)
+            likes = total.where(total.notna(), likes)
+            total_name = name
+            break
+    parts = [c for c in rows.columns if _REACTION_PART.match(str(c))]
+    if not parts:
+        return likes
+    values = pd.DataFrame({c: _counts(rows[c], n)[0].reset_index(drop=True) for c in parts})
+    complete = values.notna().all(axis=1)
+    summed = values.sum(axis=1, min_count=1).astype("Int64")
+    both = complete & likes.notna()
+    mismatch = (both & (likes != summed)).fillna(False).astype(bool)
+    if mismatch.any():
+        counts["reaction_mismatches"] += int(mismatch.sum())
+        names = ", ".join(parts)
+        log.flag(mismatch, "reaction_total_mismatch", [
+            f"{total_name}={t} but the {len(parts)} reaction columns ({names}) sum to {s}"
+            for t, s in zip(likes.astype("object"), summed.astype("object"), strict=True)
+        ])
+    fill = likes.isna() & complete
+    return likes.where(~fill, summed)
+
+
+def _metric_era(rows, export: RawExport, metrics, plays, n) -> pd.Series:
+    era = pd.Series(pd.NA, index=range(n), dtype="str")
+    if "metric_era" in rows.columns:
+        era = _text(rows["metric_era"], n, strip=True).reset_index(drop=True)
+    if export.metric_era:
+        era = era.fillna(str(export.metric_era))
+    if era.isna().any():
+        inferred = pd.Series(pd.NA, index=range(n), dtype="str")
+        for name, values in (("views", metrics["views"]), ("plays", plays),
+                             ("impressions", metrics["impressions"])):
+            if values is not None:
+                inferred = inferred.mask(values.notna(), name)
+        era = era.fillna(inferred)
+    return era
+
+
+def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, counts):
+    n = len(rows)
+    out = {}
+    ids, consumed = _post_ids(rows, issues, network, n, log, counts)
+    out["post_id"] = ids
+    out["published_at"] = _times(rows, "published_at", zone, n, log, counts, required=True)
+    _time_bounds(out["published_at"], "published_at", network, exported_at, opts, log)
+    permalink = _text(rows.get("permalink"), n, strip=True)
+    labels = rows["media_type"].reset_index(drop=True) if "media_type" in rows else None
+    media, unknown, unreported = map_media_types(labels, network, permalink, index=range(n))
+    out["media_type"] = media
+    counts["media_type_unknown"] += int(unknown.sum())
+    counts["media_type_unreported"] += int(unreported.sum())
+    if unknown.any():
+        log.flag(unknown, "unknown_media_type", [
+            f"media type label {v!r} is not known; typed 'other'" for v in
+            labels.astype("object")
+        ])
+    for col in ("topic", "label", "text"):
+        out[col] = _text(rows.get(col), n)
+    out["permalink"] = permalink
+    out["is_paid"] = _booleans(rows.get("is_paid"), n, log)
+    metrics = _integer_columns(rows, METRICS, n, log)
+    plays = None
+    for name in _PLAYS:
+        if name in rows.columns:
+            plays = _counts(rows[name], n)[0].reset_index(drop=True)
+            metrics["views"] = metrics["views"].where(metrics["views"].notna(), plays)
+            break
+    metrics["likes"] = _reactions(rows, metrics["likes"], n, log, counts)
+    frame = pd.DataFrame(metrics)
+    _negative(frame, METRICS, log)
+    both = frame["reach"].notna() & frame["impressions"].notna()
+    if network in _META:
+        impossible = (both & (frame["reach"] > frame["impressions"])).fillna(False)
+        log.problem(impossible, "reach_exceeds_impressions", "reach", frame["reach"],
+                    [f"reach {r} is larger than impressions {i} (impossible on Meta: reach "
+                     "counts the unique people among the impressions)"
+                     for r, i in zip(frame["reach"].astype("object"),
+                                     frame["impressions"].astype("object"), strict=True)])
+    odd = (frame["likes"] > frame["impressions"]).fillna(False)
+    log.flag(odd, "likes_exceed_impressions",
+             [f"likes {a} > impressions {b}" for a, b in
+              zip(frame["likes"].astype("object"), frame["impressions"].astype("object"),
+                  strict=True)])
+    odd = (frame["completions"] > frame["views"]).fillna(False)
+    log.flag(odd, "completions_exceed_views",
+             [f"completions {a} > views {b}" for a, b in
+              zip(frame["completions"].astype("object"), frame["views"].astype("object"),
+                  strict=True)])
+    out.update(metrics)
+    out["metric_era"] = _metric_era(rows, export, metrics, plays, n)
+    out["exported_at"] = pd.Series(
+        exported_at if exported_at is not None else pd.NaT, index=range(n),
+        dtype="datetime64[us, UTC]",
+    )
+    return out, consumed
+
+
+def _booleans(values, n, log: _Log) -> pd.Series:
+    if values is None:
+        return pd.Series(pd.NA, index=range(n), dtype="boolean")
+    values = values.reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("boolean")
+    mapped = _map_labels(values.where(values.notna()), _BOOLS)
+    bad = values.notna() & mapped.isna()
+    log.flag(bad, "not_a_boolean", [f"is_paid {v!r} is not yes/no; left missing"
+                                     for v in values.astype("object")])
+    return mapped.astype("boolean")
+
+
+# ---------------------------------------------------------------------------
+# Followers, audience, conversations
+# ---------------------------------------------------------------------------
+
+
+def _clean_followers(rows, export, network, zone, exported_at, issues, opts, log, counts):
+    n = len(rows)
+    out = {"date": _times(rows, "date", zone, n, log, counts, required=True)}
+    _time_bounds(out["date"], "date", network, exported_at, opts, log)
+    cols = ("followers", "new_followers", "lost_followers")
+    values = _integer_columns(rows, cols, n, log)
+    _negative(pd.DataFrame(values), cols, log)
+    out.update(values)
+    return out, set()
+
+
+def _clean_audience(rows, export, network, zone, exported_at, issues, opts, log, counts):
+    n = len(rows)
+    out = {"date": _times(rows, "date", zone, n, log, counts, required=True)}
+    _time_bounds(out["date"], "date", network, exported_at, opts, log)
+    raw_dim = _text(rows.get("dimension"), n, strip=True)
+    dimension = _map_labels(raw_dim, _DIMENSIONS)
+    log.problem(raw_dim.isna(), "missing_value", "dimension", None, "dimension is missing")
+    log.problem(raw_dim.notna() & dimension.isna(), "unknown_dimension", "dimension", raw_dim,
+                "dimension is not one of age, gender, age_gender, country, city")
+    out["dimension"] = dimension.astype("str")
+    raw_bracket = _text(rows.get("bracket"), n, strip=True)
+    bracket = raw_bracket.str.replace(r"\s*([-+])\s*", r"\1", regex=True)
+    is_gender = (dimension == "gender").to_numpy()
+    if is_gender.any():
+        genders = _map_labels(bracket[is_gender], _GENDERS, keep_unknown=True)
+        bracket = bracket.astype("object")
+        bracket[is_gender] = genders.to_numpy()
+        bracket = bracket.astype("str")
+    log.problem(bracket.isna(), "missing_value", "bracket", None, "bracket is missing")
+    out["bracket"] = bracket
+    share_raw = rows.get("share")
+    share = (pd.to_numeric(share_raw.reset_index(drop=True), errors="coerce").astype("Float64")
+             if share_raw is not None else pd.Series(pd.NA, index=range(n), dtype="Float64"))
+    log.problem(share.isna(), "missing_value", "share", share_raw, "share is missing")
+    outside = ((share < 0) | (share > 1)).fillna(False)
+    log.problem(outside, "share_out_of_range", "share", share,
+                "share is outside [0, 1] (a percentage not divided by 100?)")
+    out["share"] = share.astype("float64")
+    return out, set()
+
+
+def _pseudonymise(authors: pd.Series, salt: str) -> pd.Series:
+    codes, uniques = pd.factorize(authors)
+    hashed = [
+        u if _HEX_AUTHOR.match(str(u)) else
+        hashlib.sha256(f"{salt}\x00{u}".encode()).hexdigest()[:16]
+        for u in uniques
+    ]
+    arr = np.array([*hashed, None], dtype=object)[codes]
+    return pd.Series(arr, index=authors.index).astype("str")
+
+
+def _clean_conversations(rows, export, network, zone, exported_at, issues, opts, log, counts):
+    n = len(rows)
+    out = {}
+    conv = _post_ids_as_text(rows.get("conversation_id"), n)
+    log.problem(conv.isna(), "missing_id", "conversation_id", None, "conversation_id is missing")
+    out["conversation_id"] = conv
+    raw_channel = _text(rows.get("channel"), n, strip=True)
+    channel = _map_labels(raw_channel, _CHANNELS)
+    log.problem(raw_channel.isna(), "missing_value", "channel", None, "channel is missing")
+    log.problem(raw_channel.notna() & channel.isna(), "unknown_channel", "channel", raw_channel,
+                "channel is not one of comment, message, mention, reply")
+    out["channel"] = channel.astype("str")
+    received = _times(rows, "received_at", zone, n, log, counts, required=True)
+    replied = _times(rows, "replied_at", zone, n, log, counts, required=False)
+    _time_bounds(received, "received_at", network, exported_at, opts, log)
+    early = (replied < received).fillna(False)
+    log.problem(early, "reply_before_receipt", "replied_at", replied,
+                [f"replied_at {b} is earlier than received_at {a}" for a, b in
+                 zip(received.astype("object"), replied.astype("object"), strict=True)])
+    out["received_at"], out["replied_at"] = received, replied
+    author = _text(rows.get("author"), n, strip=True)
+    log.problem(author.isna(), "missing_value", "author", None, "author is missing")
+    out["author"] = _pseudonymise(author, opts.salt)
+    post = _post_ids_as_text(rows.get("post_id"), n)
+    mangled = _ids.is_mangled(post)
+    if mangled.any():
+        log.flag(mangled, "mangled_post_id", [f"post_id {p!r} was mangled by Excel; link to "
+                                              "the post dropped" for p in post])
+        post = post.where(~mangled)
+    out["post_id"] = post
+    return out, set()
+
+
+_CLEANERS = {
+    "posts": _clean_posts,
+    "followers": _clean_followers,
+    "audience": _clean_audience,
+    "conversations": _clean_conversations,
+}
+
+
+# ---------------------------------------------------------------------------
+# One export
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    index: int
+    export: RawExport
+    table: str
+    frame: pd.DataFrame  # candidate rows (not quarantined), with _export/_pos
+    quarantine: pd.DataFrame  # one row per quarantined input row
+    flags: pd.DataFrame
+    counts: Counter
+    rows_read: int
+    entity_source: str
+    rank: tuple = field(default_factory=tuple)
+
+
+def _issues_of(export: RawExport, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Issues joined to row positions, and issues on lines that are not in ``rows``."""
+    issues = export.issues
+    cols = ["source_row", "column", "value", "reason"]
+    if issues is None or not len(issues):
+        empty = pd.DataFrame(columns=["_pos", *cols])
+        return empty, pd.DataFrame(columns=cols)
+    missing = [c for c in cols if c not in issues.columns]
+    if missing:
+        raise CleaningError(f"{export.path}: RawExport.issues lacks column(s) {missing}")
+    issues = issues[cols].reset_index(drop=True)
+    issues["source_row"] = pd.to_numeric(issues["source_row"], errors="coerce")
+    lines = pd.DataFrame({"source_row": rows["source_row"].to_numpy(dtype="float64"),
+                          "_pos": np.arange(len(rows))})
+    joined = issues.reset_index().merge(lines, on="source_row", how="left").set_index("index")
+    on_rows = joined[joined["_pos"].notna()].astype({"_pos": "int64"})
+    skipped = set()
+    if export.skipped_rows is not None and len(export.skipped_rows):
+        skipped = set(pd.to_numeric(export.skipped_rows["source_row"], errors="coerce"))
+    orphans = joined[joined["_pos"].isna() & joined["source_row"].notna()
+                     & ~joined["source_row"].isin(skipped)]
+    return on_rows, orphans[cols]
+
+
+def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
+    if not isinstance(export, RawExport):
+        raise CleaningError(
+            f"item {index} of exports is a {type(export).__name__}, not a RawExport or a path"
+        )
+    table = export.table
+    if table not in _CLEANERS:
+        raise CleaningError(
+            f"{export.path}: RawExport.table is {table!r}; expected one of {', '.join(_CLEANERS)}"
+        )
+    rows = export.rows
+    if not isinstance(rows, pd.DataFrame):
+        raise CleaningError(f"{export.path}: RawExport.rows is not a DataFrame")
+    if "source_row" not in rows.columns:
+        raise CleaningError(
+            f"{export.path}: RawExport.rows has no 'source_row' column (the 1-based line of "
+            "each row is part of the reader contract)"
+        )
+    rows = rows.reset_index(drop=True)
+    n = len(rows)
+    network = _network_of(export)
+    zone = _export_zone(export, opts)
+    exported_at = _exported_at(export)
+    log, counts = _Log(), Counter()
+    issues, orphans = _issues_of(export, rows)
+    try:
+        values, consumed = _CLEANERS[table](
+            rows, export, network, zone, exported_at, issues, opts, log, counts
+        )
+    except CleaningError as exc:
+        raise CleaningError(f"{export.path}: {exc}") from None
+    for idx, issue in issues.iterrows():
+        if idx in consumed:
+            continue
+        log.problem([issue["_pos"]], "unparseable", issue["column"], [issue["value"]],
+                    str(issue["reason"]))
+    coll, acct, entity_source = _assign_entity(rows, export, network, opts, n)
+    log.problem(coll.isna(), "no_collectivite", "collectivite", None,
+                "no collectivité for this row: the export does not name it, no collectivite= "
+                "argument was given, and the path does not follow <collectivite>/<network>/<file>")
+    log.problem(coll.notna() & acct.isna(), "no_account", "account", None,
+                "no account for this row: the export does not name it and no account= argument "
+                "was given")
+    frame = pd.DataFrame({"collectivite": coll, "account": acct, "network": network, **values})
+    frame["source_format"] = export.layout
+    frame["source_file"] = str(export.path)
+    frame["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
+    if opts.extra_columns:
+        extra = [c for c in rows.columns if c not in frame.columns and c not in (
+            "collectivite", "account", "network", "source_row", "media_type", "metric_era")
+            and c not in TABLES[table].to_schema().columns]
+        for c in extra:
+            frame[c] = rows[c].to_numpy()
+    frame["_export"] = index
+    frame["_pos"] = np.arange(n)
+
+    problems = log.problem_frame()
+    quarantine = _quarantine_rows(problems, frame, table)
+    orphan_q = pd.DataFrame({
+        "table": table, "source_file": str(export.path),
+        "source_row": orphans["source_row"].astype("Int64"), "column": orphans["column"],
+        "value": orphans["value"].map(_show),
+        "rule": "unparseable",
+        "reason": orphans["reason"].astype("str") + " (the reader could not build this row)",
+    }).drop_duplicates("source_row")
+    if len(orphan_q):
+        quarantine = pd.concat([quarantine, orphan_q], ignore_index=True)
+    bad_pos = problems["_pos"].unique() if len(problems) else np.array([], dtype="int64")
+    keep = np.ones(n, dtype=bool)
+    keep[bad_pos.astype("int64")] = False
+    flags = log.flag_frame()
+    flags = flags.assign(_export=index, table=table, source_file=str(export.path))
+    if len(flags):
+        flags["source_row"] = frame["source_row"].to_numpy()[flags["_pos"].to_numpy("int64")]
+    kept = frame[keep]
+    dates = kept[_MAIN_TIME[table]]
+    latest = dates.max() if len(dates) else pd.NaT
+    effective = exported_at if exported_at is not None else latest
+    rank = (_ns(effective), _ns(latest), index)
+    return _Part(index, export, table, kept, quarantine, flags, counts,
+                 n + int(orphan_q["source_row"].nunique()), entity_source, rank)
+
+
+def _ns(ts) -> int:
+    return np.iinfo("int64").min if ts is None or pd.isna(ts) else int(pd.Timestamp(ts).value)
+
+
+def _quarantine_rows(problems: pd.DataFrame, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    if not len(problems):
+        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    problems = problems.sort_values(["_pos", "_order"], kind="stable")
+    reasons = problems.groupby("_pos", sort=True)["reason"].agg(
+        lambda r: "; ".join(dict.fromkeys(str(x) for x in r))
+    )
+    first = problems.drop_duplicates("_pos").set_index("_pos").loc[reasons.index]
+    positions = reasons.index.to_numpy(dtype="int64")
+    return pd.DataFrame({
+        "table": table,
+        "source_file": frame["source_file"].to_numpy()[positions] if len(frame) else [],
+        "source_row": frame["source_row"].to_numpy()[positions],
+        "column": first["column"].to_numpy(),
+        "value": first["value"].to_numpy(),
+        "rule": first["rule"].to_numpy(),
+        "reason": reasons.to_numpy(),
+    })
+
+
+# ---------------------------------------------------------------------------
+# Across exports: de-duplication
+# ---------------------------------------------------------------------------
+
+
+def _differing(a: pd.DataFrame, b: pd.DataFrame, columns) -> list[list[str]]:
+    """Per row pair, the columns whose values differ (NA equals NA)."""
+    diffs = [[] for _ in range(len(a))]
+    for col in columns:
+        x = a[col].reset_index(drop=True)
+        y = b[col].reset_index(drop=True)
+        same = (x.astype("object") == y.astype("object")).fillna(False).to_numpy(dtype=bool)
+        same = same | (x.isna() & y.isna()).to_numpy()
+        for i in np.flatnonzero(~same):
+            diffs[i].append(col)
+    return diffs
+
+
+def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
+    """Keep the latest export of each key; return kept rows and the dropped ones' info."""
+    key = _KEYS[table]
+    empty = pd.DataFrame(columns=["_export", "_pos", "exact", "detail"])
+    if not len(frame):
+        return frame, empty
+    dup = frame.duplicated(key, keep=False)
+    if not dup.any():
+        return frame, empty
+    sub = frame[dup].copy()
+    rank = sub["_export"].map(ranks)
+    sub["_r0"] = rank.map(lambda r: r[0])
+    sub["_r1"] = rank.map(lambda r: r[1])
+    sub = sub.sort_values([*key, "_r0", "_r1", "_export", "_pos"], kind="stable")
+    last = ~sub.duplicated(key, keep="last")
+    winners = sub[last]
+    losers = sub[~last]
+    content = [c for c in TABLES[table].to_schema().columns
+               if c not in _PROVENANCE and c != "exported_at" and c in frame.columns
+               and c not in key]
+    ref = losers[key].merge(winners[[*key, *content, "source_file", "source_row"]], on=key,
+                            how="left")
+    diffs = _differing(losers, ref, content)
+    exact = np.array([not d for d in diffs], dtype=bool)
+    where = [f"{f} line {r}" for f, r in zip(ref["source_file"], ref["source_row"], strict=True)]
+    ident = [", ".join(f"{k}={v}" for k, v in zip(key, vals, strict=True))
+             for vals in losers[key].astype("object").itertuples(index=False)]
+    detail = [
+        f"exact duplicate of {w} ({i})" if e else
+        f"{i} also in {w} (latest export kept); values differ in: {', '.join(d)}"
+        for w, i, e, d in zip(where, ident, exact, diffs, strict=True)
+    ]
+    dropped = pd.DataFrame({"_export": losers["_export"].to_numpy(),
+                            "_pos": losers["_pos"].to_numpy(), "exact": exact,
+                            "detail": detail})
+    kept = frame.drop(index=losers.index)
+    return kept, dropped
+
+
+def _collisions(frame: pd.DataFrame, table: str) -> pd.Series:
+    """Rows whose ID is used by another network (the schema needs unique IDs)."""
+    id_col = "post_id" if table == "posts" else "conversation_id"
+    if table not in ("posts", "conversations") or not len(frame):
+        return pd.Series(False, index=frame.index)
+    return frame.duplicated(id_col, keep=False)
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------
+
+
+def _read(source, timezone: str) -> list[RawExport]:
+    from . import readers
+
+    path = Path(source)
+    if path.is_dir():
+        kwargs = {}
+        if "timezone" in inspect.signature(readers.read_exports).parameters:
+            kwargs["timezone"] = timezone
+        return list(readers.read_exports(path, **kwargs))
+    kwargs = {}
+    if "timezone" in inspect.signature(readers.read_export).parameters:
+        kwargs["timezone"] = timezone
+    result = readers.read_export(path, **kwargs)
+    return [result] if isinstance(result, RawExport) else list(result)
+
+
+def _gather(exports, timezone: str) -> tuple[list[RawExport], Path | None]:
+    if isinstance(exports, RawExport):
+        return [exports], None
+    if isinstance(exports, str | os.PathLike):
+        path = Path(exports)
+        if not path.exists():
+            raise CleaningError(f"{path}: no such file or folder")
+        return _read(path, timezone), (path if path.is_dir() else None)
+    if not isinstance(exports, Iterable):
+        raise CleaningError(
+            f"exports must be a RawExport, a list of them, or a file/folder path; got "
+            f"{type(exports).__name__}"
+        )
+    out = []
+    for item in exports:
+        if isinstance(item, str | os.PathLike):
+            out.extend(_read(item, timezone))
+        else:
+            out.append(item)
+    return out, None
+
+
+def _finish(table: str, frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
+    columns = list(TABLES[table].to_schema().columns)
+    if not len(frame):
+        from .schema import empty
+
+        return empty(table)
+    ordered = [c for c in columns if c in frame.columns]
+    extras = [c for c in frame.columns if c not in columns and c not in _INTERNAL
+              and not c.startswith("_")] if extra_columns else []
+    out = frame[ordered + extras].reset_index(drop=True)
+    return validate(out, table)
+
+
+def clean(
+    exports,
+    *,
+    collectivite: str | None = None,
+    account: str | None = None,
+    timezone: str = "Europe/Paris",
+    author_salt: str | None = None,
+    extra_columns: bool = True,
+    future_tolerance: str | pd.Timedelta = "2D",
+) -> CleanData:
+    """Clean raw exports into the canonical tables; quarantine what cannot be kept.
+
+    Parameters
+    ----------
+    exports : RawExport, list of RawExport, or str / pathlib.Path
+        What the readers produced, or a folder (read with
+        :func:`engagement_lib.readers.read_exports`) or a file (read with
+        :func:`engagement_lib.readers.read_export`). Lists may mix exports
+        and paths.
+    collectivite, account : str, optional
+        Who the rows belong to when the export does not say (see the module
+        docstring for the full rule: export → these arguments → folder).
+    timezone : str, default "Europe/Paris"
+        IANA zone of naive local timestamps: passed to the readers when
+        ``exports`` is a path, and used for exports whose ``timezone`` is
+        ``"local"`` or empty.
+    author_salt : str, optional
+        Secret salt of the author pseudonyms in ``conversations`` (SHA-256,
+        16 hex digits). Default: a random salt, so pseudonyms are stable
+        within one call only; pass your own to link runs. Authors already
+        given as hex digests are kept.
+    extra_columns : bool, default True
+        Keep the readers' unmapped columns (``extra:<header>``) after the
+        canonical ones.
+    future_tolerance : str or pandas.Timedelta, default "2D"
+        How far after the export date a date may fall before the row is
+        quarantined as impossible.
+
+    Returns
+    -------
+    CleanData
+        ``posts``, ``followers``, ``audience``, ``conversations`` (validated),
+        ``quarantine``, ``flags`` and ``report`` (whose :meth:`~CleaningReport.check`
+        has passed).
+
+    Raises
+    ------
+    CleaningError
+        A malformed RawExport (unknown table or network, no ``source_row``),
+        a bad argument, or a report that does not add up.
+    ExportFormatError
+        From the readers, when a path is given and a file cannot be read.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from engagement_lib.readers import RawExport
+    >>> rows = pd.DataFrame({
+    ...     "source_row": [2, 3, 4],
+    ...     "post_id": ["10", "1.22158E+17", "12"],
+    ...     "published_at": pd.to_datetime(["2019-03-31 02:30", "2019-01-02 10:00",
+    ...                                     "2019-01-03 10:00"]),
+    ...     "media_type": ["Photos", "Vidéos", "Lien"],
+    ...     "permalink": [None, "https://www.facebook.com/p/posts/122158123456789012", None],
+    ...     "likes": pd.array([3, 5, -1], dtype="Int64"),
+    ... })
+    >>> raw = RawExport(path="toulouse/facebook/posts.csv", layout="demo",
+    ...                 network="facebook", table="posts", rows=rows, timezone="Europe/Paris")
+    >>> data = clean([raw])
+    >>> data.posts[["collectivite", "post_id", "media_type"]].to_numpy().tolist()
+    [['toulouse', '10', 'photo'], ['toulouse', '122158123456789012', 'video']]
+    >>> str(data.posts["published_at"].iloc[0])
+    '2019-03-31 01:30:00+00:00'
+    >>> data.quarantine[["source_row", "rule"]].to_numpy().tolist()
+    [[4, 'negative_count']]
+    """
+    try:
+        zone = check_zone(timezone)
+    except ValueError as exc:
+        raise CleaningError(str(exc)) from None
+    try:
+        tolerance = pd.Timedelta(future_tolerance)
+    except (TypeError, ValueError):
+        raise CleaningError(f"future_tolerance {future_tolerance!r} is not a duration") from None
+    for name, value in (("collectivite", collectivite), ("account", account)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise CleaningError(f"{name}= must be a non-empty string, not {value!r}")
+    items, root = _gather(exports, zone)
+    opts = _Options(
+        zone=zone, collectivite=collectivite, account=account, root=root,
+        salt=author_salt if author_salt is not None else secrets.token_hex(16),
+        extra_columns=extra_columns, future_tolerance=tolerance,
+    )
+    parts = [_clean_export(i, e, opts) for i, e in enumerate(items)]
+    ranks = {p.index: p.rank for p in parts}
+    tables, quarantines, flags = {}, [p.quarantine for p in parts], [p.flags for p in parts]
+    merged = []
+    for table in CLEAN_TABLES:
+        frames = [p.frame for p in parts if p.table == table and len(p.frame)]
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frame, dropped = _dedupe(frame, table, ranks)
+        if len(dropped):
+            merged.append(dropped.assign(table=table))
+        clash = _collisions(frame, table)
+        if clash.any():
+            id_col = "post_id" if table == "posts" else "conversation_id"
+            bad = frame[clash]
+            quarantines.append(pd.DataFrame({
+                "table": table, "source_file": bad["source_file"].to_numpy(),
+                "source_row": bad["source_row"].to_numpy(), "column": id_col,
+                "value": bad[id_col].to_numpy(), "rule": "id_collision",
+                "reason": [f"{id_col} {v!r} is used on several networks ({table} IDs must be "
+                           "unique)" for v in bad[id_col]],
+                "_export": bad["_export"].to_numpy(),
+            }))
+            frame = frame[~clash]
+        tables[table] = frame
+    kept_keys = {
+        t: set(zip(f["_export"], f["_pos"], strict=True)) if len(f) else set()
+        for t, f in tables.items()
+    }
+    dropped_all = (pd.concat(merged, ignore_index=True) if merged
+                   else pd.DataFrame(columns=["_export", "_pos", "exact", "detail", "table"]))
+    # Flags: per-row ones plus one per merged duplicate.
+    dup_flags = []
+    for part in parts:
+        d = dropped_all[dropped_all["_export"] == part.index]
+        if not len(d):
+            continue
+        src = part.export.rows["source_row"].to_numpy()[d["_pos"].to_numpy(dtype="int64")]
+        dup_flags.append(pd.DataFrame({
+            "table": part.table, "source_file": str(part.export.path), "source_row": src,
+            "flag": np.where(d["exact"].to_numpy(dtype=bool), "exact_duplicate",
+                             "duplicate_id_differs"),
+            "detail": d["detail"].to_numpy(), "_export": part.index,
+            "_pos": d["_pos"].to_numpy(),
+        }))
+    flag_frame = pd.concat([f for f in flags + dup_flags if len(f)], ignore_index=True) \
+        if any(len(f) for f in flags + dup_flags) else pd.DataFrame(
+            columns=[*FLAG_COLUMNS, "_export", "_pos"])
+    if len(flag_frame):
+        flag_frame["in_output"] = [
+            (int(e), int(p)) in kept_keys.get(t, set())
+            for t, e, p in zip(flag_frame["table"], flag_frame["_export"], flag_frame["_pos"],
+                               strict=True)
+        ]
+    report = _report(parts, tables, dropped_all, quarantines, flag_frame)
+    quarantine = _concat(quarantines, QUARANTINE_COLUMNS)
+    quarantine["source_row"] = pd.to_numeric(quarantine["source_row"]).astype("Int64")
+    out_flags = flag_frame.reindex(columns=FLAG_COLUMNS).reset_index(drop=True)
+    out_flags["source_row"] = pd.to_numeric(out_flags["source_row"]).astype("Int64")
+    out_flags["in_output"] = out_flags["in_output"].astype("boolean")
+    data = CleanData(
+        **{t: _finish(t, tables[t], extra_columns) for t in CLEAN_TABLES},
+        quarantine=quarantine.astype({c: "str" for c in QUARANTINE_COLUMNS
+                                      if c != "source_row"}),
+        flags=out_flags.astype({c: "str" for c in ("table", "source_file", "flag", "detail")}),
+        report=report,
+    )
+    report.check()
+    return data
+
+
+def _concat(frames, columns) -> pd.DataFrame:
+    frames = [f.reindex(columns=columns) for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _report(parts, tables, dropped, quarantines, flags) -> CleaningReport:
+    kept = Counter()
+    for frame in tables.values():
+        if len(frame):
+            kept.update(frame["_export"].value_counts().to_dict())
+    quarantined = Counter()
+    for part in parts:
+        quarantined[part.index] += len(part.quarantine)
+    for q in quarantines:
+        if "_export" in q.columns:
+            quarantined.update(q["_export"].value_counts().to_dict())
+    merged = dropped.groupby("_export")["exact"].agg(["size", "sum"]) if len(dropped) else None
+    flagged = (flags.drop_duplicates(["_export", "_pos"])["_export"].value_counts().to_dict()
+               if len(flags) else {})
+    records, skipped, warnings = [], [], []
+    for part in parts:
+        e = part.export
+        size = int(merged.loc[part.index, "size"]) if merged is not None and \
+            part.index in merged.index else 0
+        exact = int(merged.loc[part.index, "sum"]) if size else 0
+        n_skipped = 0 if e.skipped_rows is None else len(e.skipped_rows)
+        records.append({
+            "source_file": str(e.path), "layout": e.layout, "network": str(e.network),
+            "table": part.table, "entity_source": part.entity_source,
+            "rows_read": part.rows_read, "rows_kept": int(kept.get(part.index, 0)),
+            "duplicates_merged": size, "exact_duplicates": exact,
+            "conflicting_duplicates": size - exact,
+            "rows_quarantined": int(quarantined.get(part.index, 0)),
+            "summary_rows_skipped": n_skipped,
+            **{k: int(part.counts.get(k, 0)) for k in (
+                "ids_rekeyed", "dst_nonexistent", "dst_ambiguous", "media_type_unknown",
+                "media_type_unreported", "reaction_mismatches")},
+            "rows_flagged": int(flagged.get(part.index, 0)),
+        })
+        if n_skipped:
+            s = e.skipped_rows
+            skipped.append(pd.DataFrame({"source_file": str(e.path),
+                                         "source_row": s["source_row"].to_numpy(),
+                                         "reason": s["reason"].to_numpy()}))
+        warnings.extend(f"{e.path}: {w}" for w in e.warnings)
+    files = pd.DataFrame.from_records(records, columns=_FILE_COLUMNS)
+    files[_COUNT_COLUMNS] = files[_COUNT_COLUMNS].astype("int64")
+    q = _concat(quarantines, QUARANTINE_COLUMNS)
+    if len(q):
+        reasons = (q.groupby(["table", "rule"], sort=True)
+                   .agg(rows=("reason", "size"), example=("reason", "first")).reset_index())
+    else:
+        reasons = pd.DataFrame(columns=["table", "rule", "rows", "example"])
+    return CleaningReport(
+        files=files, reasons=reasons,
+        skipped=_concat(skipped, ["source_file", "source_row", "reason"]),
+        warnings=tuple(warnings),
+    )
+
