@@ -27,9 +27,17 @@ Row-level contract of ``RawExport.rows``
 * A cell that fails to parse is set to <NA> in ``rows`` *and* recorded in
   ``issues`` (``source_row``, ``column``, ``value``, ``reason``) so cleaning
   can quarantine the row; the reader never drops a data row silently.
-  Summary rows (YouTube ``Total``, legacy Facebook description row, Meta
-  ``Lifetime`` rows...) are not data rows: they are counted in
-  ``skipped_rows`` with a reason.
+  Exception: an ID that Excel turned into scientific notation
+  (``1.22158E+17``) is kept as found in ``post_id`` (its remaining digits help
+  check an ID recovered from the permalink) and recorded in ``issues`` with a
+  reason starting ``"Excel-mangled ID"``.
+* Summary rows (YouTube ``Total``, the legacy Facebook description row, Meta
+  per-day breakdown rows of a post that also has its ``Lifetime``/``Global``
+  totals row...) are not data rows: they are listed in ``skipped_rows`` with a
+  reason. (In Meta Business Suite lifetime exports *every* post row says
+  ``Lifetime`` in its ``Date`` column: those rows are the data.)
+* Calendar-day tables (followers, audience) give ``date`` as UTC midnight of
+  the calendar day the platform reports.
 """
 
 from __future__ import annotations

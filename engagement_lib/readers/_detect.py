@@ -11,7 +11,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ExportFormatError
@@ -223,7 +223,7 @@ def _read_csv(data: bytes, path, *, timezone, layout: Layout | None) -> list[Raw
     pre = [{"source_row": ln, "reason": "note line before the header"} for ln in lines[:h]]
     table = Table(path=path, kind="csv", layout=lay, header=header, records=body,
                   lines=body_lines, header_line=lines[h], timezone=timezone,
-                  pre_skipped=pre, **info)
+                  pre_skipped=pre, preamble=rows[:h], **info)
     return _as_list(lay.parse(table))
 
 
@@ -283,10 +283,15 @@ def _read_xlsx(data: bytes, path, *, timezone, layout: Layout | None) -> list[Ra
         pre = [{"source_row": n, "reason": "note row before the header"} for n, _ in rows[:h]]
         table = Table(path=path, kind="xlsx", layout=lay, header=header, records=body,
                       lines=[n for n, _ in body_rows], header_line=rows[h][0], sheet=name,
-                      workbook=sheets, properties=meta, timezone=timezone, pre_skipped=pre)
+                      workbook=sheets, properties=meta, timezone=timezone, pre_skipped=pre,
+                      preamble=values[:h])
         table.consume(name)
         out.extend(_as_list(lay.parse(table)))
         consumed |= table.consumed
+    unread = [n for n, rows in sheets.items() if rows and n not in consumed]
+    if out and unread:
+        note = f"sheet(s) not read (no known layout): {', '.join(repr(n) for n in unread)}"
+        out = [replace(r, warnings=(*r.warnings, note)) for r in out]
     if not out:
         name, cands, values, first = max(
             all_cands, key=lambda t: max((c.matched for c in t[1]), default=0),
@@ -315,6 +320,7 @@ def _read_json(data: bytes, path, *, timezone, layout: Layout | None) -> list[Ra
             meta = obj.get("metadata", {}) if isinstance(obj, dict) else {}
             table = Table(path=path, kind="json", layout=lay, json=obj, encoding=encoding,
                           timezone=timezone, properties=meta if isinstance(meta, dict) else {})
+            table.text = text
             return _as_list(lay.parse(table))
     names = ", ".join(lay.name for lay in layouts("json")) or "none registered"
     top = (f"an object with keys {sorted(obj)[:8]}" if isinstance(obj, dict)

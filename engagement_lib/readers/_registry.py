@@ -279,12 +279,17 @@ class Table:
         Timezone asked by the caller for naive local timestamps.
     decimal : str or None
         Decimal mark implied by the file (``","`` when ``;``-delimited).
+    preamble : list of list
+        Records above the header (note lines, the metric-name line of Meta
+        daily series...).
+    mangled : numpy.ndarray of bool
+        After :meth:`ids`: rows whose ID Excel turned into scientific notation.
     """
 
     def __init__(self, *, path, kind, layout: Layout | None = None, header=(), records=(),
                  lines=(), header_line=None, encoding=None, delimiter=None, sheet=None,
                  workbook=None, properties=None, json=None, timezone="Europe/Paris",
-                 decimal=None, pre_skipped=()):
+                 decimal=None, pre_skipped=(), preamble=()):
         self.path = str(path)
         self.kind = kind
         self.layout = layout
@@ -299,9 +304,14 @@ class Table:
         self.workbook = workbook
         self.properties = dict(properties or {})
         self.json = json
+        self.text: str | None = None  # decoded text of JSON files (for line numbers)
         self.timezone = timezone
         self.decimal = decimal
+        self.preamble = [list(r) for r in preamble]
         self.consumed: set[str] = set()
+        self.mangled = np.zeros(0, dtype=bool)
+        self.tz_aware = False
+        self._used: set[str] = set()
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
         self._warnings: list[str] = []
@@ -338,6 +348,7 @@ class Table:
         pos = self.fields.get(name)
         if not pos:
             return None
+        self._used.add(name)
         out = None
         for p in pos:
             col = pd.Series([r[p] if p < len(r) else None for r in self.records], dtype="object")
@@ -422,13 +433,18 @@ class Table:
         if res.warning:
             self.warn(res.warning)
         self.issue(res.bad.to_numpy(), column or name, raw, "not a date/time")
-        self.tz_aware = getattr(self, "tz_aware", False) or res.tz_aware
+        self.tz_aware = self.tz_aware or res.tz_aware
         return res.values.reset_index(drop=True)
 
     def ids(self, name: str, *, column: str = "post_id", values: pd.Series | None = None
             ) -> pd.Series:
-        """Identifiers as strings. Excel-mangled IDs (``1.22158E+17``) become <NA>,
-        are listed in :attr:`mangled` and recorded as issues (re-key on the permalink)."""
+        """Identifiers as strings (``.0`` tails, ``'`` guards and spaces removed).
+
+        Excel-mangled IDs (``1.22158E+17``) are kept *as found* (what is left of
+        the digits helps cleaning check an ID recovered from the permalink),
+        listed in :attr:`mangled` and recorded as issues with a reason starting
+        ``"Excel-mangled ID"``.
+        """
         raw = self.raw(name) if values is None else values.reset_index(drop=True)
         if raw is None:
             return self._na("str")
@@ -437,11 +453,16 @@ class Table:
         self.issue(mangled, column, out, "Excel-mangled ID in scientific notation (digits lost); "
                    "re-key on the permalink")
         self.mangled = mangled
-        return out.where(~mangled, None).astype("str")
+        return out.astype("str")
 
     def extras(self, used: Sequence[str] | None = None) -> pd.DataFrame:
-        """Unmapped columns as ``extra:<normalised header>`` (raw strings)."""
-        mapped = {p for f, pos in self.fields.items() if used is None or f in used for p in pos}
+        """Columns not read into canonical columns, as ``extra:<normalised header>``.
+
+        ``used`` lists the fields consumed; default: every field read through
+        :meth:`raw` (and the typed helpers) so far.
+        """
+        used = self._used if used is None else set(used)
+        mapped = {p for f, pos in self.fields.items() if f in used for p in pos}
         out = {}
         for i, norm in enumerate(self.normalized):
             if i in mapped or not norm:
@@ -478,7 +499,7 @@ class Table:
             if len(ext.columns) and len(ext) == len(rows):
                 rows = pd.concat([rows, ext], axis=1)
         if timezone is None:
-            timezone = "UTC" if getattr(self, "tz_aware", False) else self.timezone
+            timezone = "UTC" if self.tz_aware else self.timezone
         if exported_at is None:
             exported_at = self.exported_at()
         lay = self.layout
@@ -526,13 +547,15 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 _FR_WORDS = re.compile(
-    r"\b(identifiant|publication|permalien|couverture|vues|partages|commentaires|heure|"
-    r"enregistrements|mentions j'aime|duree|reactions|abonnes|titre|nom de|followers en plus|"
-    r"type de|clics|repartition|genre|age|date de)\b"
+    r"\b(identifiant|publication|permalien|couverture|vues|partages|commentaires|heure de|"
+    r"enregistrements|mentions j'aime|duree|abonnes|titre|nom de|followers en plus|type de|"
+    r"clics|repartition|genre|tranche d'age|pays principaux|villes principales|lectures|"
+    r"est un|langues|nom du compte|id du compte)\b"
 )
 _EN_WORDS = re.compile(
     r"\b(post id|publish time|permalink|reach|views|shares|comments|likes|saves|follows|title|"
-    r"post type|page name|account|impressions|reactions|clicks|gender|distribution)\b"
+    r"post type|page name|account|impressions|clicks|gender|distribution|duration|plays|"
+    r"languages|is share|is crosspost)\b"
 )
 
 

@@ -775,7 +775,7 @@ def _parse_free(raw: str, *, dayfirst: bool) -> pd.Timestamp | None:
 # Identifiers
 # ---------------------------------------------------------------------------
 
-_MANGLED = re.compile(r"^\s*\d[.,]\d+[eE]\+?\d+\s*$")
+_MANGLED = re.compile(r"^\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*$")
 _FLOAT_ID = re.compile(r"^\s*(\d+)\.0+\s*$")
 
 
