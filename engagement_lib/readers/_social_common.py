@@ -47,6 +47,7 @@ __all__ = [
     "PRECISION",
     "day_labels",
     "parse_dates",
+    "counts",
 ]
 
 #: Twitter's snowflake epoch (2010-11-04 01:42:54.657 UTC) in Unix milliseconds.
@@ -145,6 +146,23 @@ def recover_ids(table, field: str, link_field: str | None, pattern: re.Pattern):
                 f"re-taken from the permalink"
             )
     return table.ids(field, values=cleaned), recovered
+
+
+def counts(table, field: str, *, column: str | None = None) -> pd.Series:
+    """A count column as ``Int64``; bad cells → <NA> + issue (like :meth:`Table.ints`).
+
+    Unlike :meth:`Table.ints`, the decimal mark is not taken from the delimiter: a
+    count is a whole number, so ``1,234`` is one thousand two hundred and thirty-four
+    even in a ``;``-delimited file (TikTok prints ``"18,400"``; a French-Excel re-save
+    keeps such text cells as they are), while ``424,0`` (a re-saved ``"424.0"``) and
+    ``1 234`` still read as whole numbers and ``12,5`` is flagged.
+    """
+    raw = table.raw(field)
+    if raw is None:
+        return pd.Series(pd.NA, index=range(len(table.source_rows)), dtype="Int64")
+    vals, bad = _sniff.to_integers(raw, decimal=None)
+    table.issue(bad.to_numpy(), column or field, raw, "not a whole number")
+    return vals.reset_index(drop=True)
 
 
 def keep_raw(table, rows: pd.DataFrame, fields) -> pd.DataFrame:

@@ -67,6 +67,7 @@ from . import _sniff
 from ._registry import Layout, Table, register
 from ._social_common import (
     PRECISION,
+    counts,
     day_labels,
     exported_at_from_path,
     keep_raw,
@@ -242,7 +243,7 @@ def _parse_content(table: Table):
     )
     for canon in ("impressions", "views", "clicks", "likes", "comments", "shares", "follows"):
         if table.has(canon):
-            rows[canon] = table.ints(canon)
+            rows[canon] = counts(table, canon)
     rows[PRECISION] = pd.Series(precision, dtype="str")
     rows["source_sheet"] = _sheet_column(table, n)
     rows = keep_raw(table, rows, ["post_type", "engagement_rate", "ctr"])
@@ -263,7 +264,7 @@ def _parse_metrics(table: Table):
             rates.append(header)
             continue
         raw = table.raw_position(p)
-        vals, bad = _sniff.to_integers(raw, decimal=table.decimal)
+        vals, bad = _sniff.to_integers(raw, decimal=None)  # counts: see counts()
         table.issue(bad.to_numpy(), header, raw, "not a whole number")
         if (vals < 0).any():
             table.warn(f"{header}: negative daily values (un-reactions), kept as they are")
@@ -283,11 +284,11 @@ def _parse_metrics(table: Table):
 def _parse_followers(table: Table):
     day = table.dates("date", column="Date")
     n = len(day)
-    total = table.ints("total")
+    total = counts(table, "total")
     if table.has("total"):
         new = total
     else:
-        parts = [table.ints(k) for k in ("sponsored", "organic", "auto_invited") if table.has(k)]
+        parts = [counts(table, k) for k in ("sponsored", "organic", "auto_invited") if table.has(k)]
         new = sum(p.fillna(0) for p in parts).astype("Int64")
         new = new.where(pd.concat(parts, axis=1).notna().any(axis=1))
         table.warn("no 'Total followers' column: new followers = sum of the parts")
@@ -309,7 +310,7 @@ def _parse_demographics(table: Table):
     header = table.normalized[pos]
     dimension = DIMENSIONS.get(header, header.replace(" ", "_"))
     bucket = table.texts("bucket")
-    count = table.ints("count")
+    count = counts(table, "count")
     n = len(bucket)
     blank = bucket.isna().to_numpy()
     if blank.any():

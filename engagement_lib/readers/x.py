@@ -71,6 +71,7 @@ from ._registry import Layout, Table, register
 from ._social_common import (
     PRECISION,
     X_EPOCH_MS,
+    counts,
     day_labels,
     keep_raw,
     recover_ids,
@@ -165,9 +166,9 @@ def _parse_classic(table: Table):
     has_promoted = any(table.has(f"promoted_{k}") for k in _CLASSIC_METRICS)
     paid = np.zeros(n, dtype=bool)
     for canon in _CLASSIC_METRICS:
-        organic = table.ints(canon)
+        organic = counts(table, canon)
         if table.has(f"promoted_{canon}"):
-            promoted = table.ints(f"promoted_{canon}")
+            promoted = counts(table, f"promoted_{canon}")
             paid |= promoted.notna().to_numpy()
             total = organic.where(organic.notna() | promoted.isna(), 0) + promoted.fillna(0)
             rows[canon] = total.where(organic.notna() | promoted.notna()).astype("Int64")
@@ -175,7 +176,7 @@ def _parse_classic(table: Table):
             rows[canon] = organic
     if has_promoted:
         if table.has("promoted_engagements"):
-            paid |= table.ints("promoted_engagements").notna().to_numpy()
+            paid |= counts(table, "promoted_engagements").notna().to_numpy()
         rows["is_paid"] = pd.array(paid, dtype="boolean")
     else:
         rows["is_paid"] = pd.array([pd.NA] * n, dtype="boolean")
@@ -230,7 +231,7 @@ def _parse_content(table: Table):
     )
     for canon in ("impressions", "likes", "comments", "shares", "saves", "clicks", "follows"):
         if table.has(canon):
-            rows[canon] = table.ints(canon)
+            rows[canon] = counts(table, canon)
     rows[PRECISION] = pd.Series(np.where(use_exact, "exact", "day"), dtype="str")
     return table.result(rows, timezone="UTC", metric_era="impressions")
 
@@ -243,8 +244,8 @@ def _parse_overview(table: Table):
         {
             "date": day_labels(day),
             "followers": pd.array([pd.NA] * len(day), dtype="Int64"),
-            "new_followers": table.ints("new_followers"),
-            "lost_followers": table.ints("lost_followers"),
+            "new_followers": counts(table, "new_followers"),
+            "lost_followers": counts(table, "lost_followers"),
         }
     )
     rows = keep_raw(table, rows, ["impressions", "create_post"])

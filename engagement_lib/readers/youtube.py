@@ -52,7 +52,14 @@ import pandas as pd
 
 from . import _sniff
 from ._registry import Layout, Table, register
-from ._social_common import PRECISION, day_labels, exported_at_from_path, keep_raw, parse_dates
+from ._social_common import (
+    PRECISION,
+    counts,
+    day_labels,
+    exported_at_from_path,
+    keep_raw,
+    parse_dates,
+)
 
 __all__ = ["TABLE_COLUMNS", "CHART_COLUMNS", "parse_hms"]
 
@@ -134,7 +141,7 @@ def _parse_table(table: Table):
     )
     for canon in ("impressions", "reach", "views", "likes", "comments", "shares", "follows"):
         if table.has(canon):
-            rows[canon] = table.ints(canon, column=_column_header(table, canon))
+            rows[canon] = counts(table, canon, column=_column_header(table, canon))
     rows[PRECISION] = pd.Series(np.where(has_time, "exact", "day"), dtype="str")
     if table.has("avd"):
         secs = table.raw("avd").map(parse_hms)
@@ -176,7 +183,7 @@ def _parse_chart(table: Table):
                          "new_followers": pd.array([pd.NA] * n, dtype="Int64"),
                          "lost_followers": pd.array([pd.NA] * n, dtype="Int64")})
     for f in sub:
-        rows[_SUBSCRIBER_FIELDS[f]] = table.ints(f, column=_column_header(table, f))
+        rows[_SUBSCRIBER_FIELDS[f]] = counts(table, f, column=_column_header(table, f))
     if (rows[["new_followers", "lost_followers"]] < 0).any().any():
         table.warn("negative daily subscriber counts")
     return table.result(rows, table="followers", timezone="UTC", exported_at=exported,
@@ -196,11 +203,11 @@ def _page_metrics(table: Table, day: pd.Series, exported):
         if p in date_pos or not header.strip():
             continue
         raw = table.raw_position(p)
-        nums, bad = _sniff.to_numbers(raw, decimal=table.decimal)
+        nums, bad = _sniff.to_numbers(raw, decimal=None)
         if ((nums - nums.round()).abs() > 1e-9).any():
             fractional.append(header)
             continue
-        vals, bad = _sniff.to_integers(raw, decimal=table.decimal)
+        vals, bad = _sniff.to_integers(raw, decimal=None)  # counts: see counts()
         table.issue(bad.to_numpy(), header, raw, "not a whole number")
         parts.append(pd.DataFrame({"source_row": table.source_rows, "date": day,
                                    "metric": header, "value": vals}))

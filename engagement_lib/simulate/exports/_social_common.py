@@ -102,13 +102,17 @@ def write_rows(
     quote_all: bool = False,
     encoding: str = "utf-8",
     preamble: list[str] | None = None,
+    delimiter: str = ",",
+    lineterminator: str = "\n",
 ) -> Path:
-    """Write a CSV with ``\\n`` line ends (``csv`` quoting: all fields or minimal)."""
+    """Write a CSV (``csv`` quoting: all fields or minimal)."""
     quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
     with open(path, "w", encoding=encoding, newline="") as fh:
         for line in preamble or []:
-            fh.write(line + "\n")
-        writer = csv.writer(fh, quoting=quoting, lineterminator="\n")
+            fh.write(line + lineterminator)
+        writer = csv.writer(
+            fh, quoting=quoting, delimiter=delimiter, lineterminator=lineterminator
+        )
         writer.writerow(header)
         writer.writerows(rows)
     return path
