@@ -16,17 +16,20 @@ report lists them separately.
 
 The rules, in the order they are applied to each export
 --------------------------------------------------------
-**Who the row belongs to.** ``collectivite`` and ``account`` come, per row,
-from the export itself when the reader found them (columns ``collectivite``
-and ``account``: page name, account name); else from the caller's
-``collectivite=``/``account=`` arguments; else from the folder structure
-``<collectivite>/<network>/<file>`` or ``<collectivite>/<network>/<account>/<file>``
-(the layout of ``datasets/raw``: the folder right above the file, or the one
-above that, is named after the export's network, ``twitter`` counting as
-``x``). When the folder gives the collectivité but no account, the account
-is the collectivité's id (the collectivité's own account on that network).
-A row still without a collectivité goes to the quarantine; nothing is
-invented. The report says, per file, where the entity came from.
+**Who the row belongs to.** ``collectivite`` and ``account`` are each taken
+from the first source that has them: the caller's ``collectivite=``/
+``account=`` arguments; else the folder structure
+``<collectivite>/<network>/<account>/<file>`` (the layout of
+``datasets/raw``) or ``<collectivite>/<network>/<file>`` (collectivité only):
+the folder right above the file, or the one above that, is named after the
+export's network (``twitter`` counts as ``x``); else the export itself, when
+the reader found a page or account name (``collectivite``/``account``
+columns of ``RawExport.rows``). Explicit labels win over the platform's
+display name because the display name (``Ville de Toulouse``) differs from
+the handle the analyst chose (``toulouse``) and may change over time; the
+export's own name is kept in ``account_name`` when it differs. A row still
+without a collectivité or an account goes to the quarantine with the
+reason; nothing is invented. The report says, per file, where each came from.
 
 **Cells the reader could not parse** (``RawExport.issues``): the row is
 quarantined with the reader's reason; an Excel-mangled ``post_id`` is not a
@@ -161,6 +164,7 @@ NETWORK_LAUNCH = {
 }
 
 _KEYS = {
+    "page_metrics": ["collectivite", "account", "network", "date", "metric"],
     "posts": ["network", "post_id"],
     "followers": ["collectivite", "account", "network", "date"],
     "audience": ["collectivite", "account", "network", "date", "dimension", "bracket"],
@@ -394,6 +398,12 @@ class CleanData:
         Rows worth a look: ``table, source_file, source_row, flag, detail,
         in_output`` (False for merged duplicates, which are not in the tables).
     report : CleaningReport
+    other : dict of str to pandas.DataFrame
+        Rows of tables the schema does not model (the readers' long
+        ``page_metrics``: ``date, metric, value`` daily page series), with
+        entity and provenance, timestamps in UTC, de-duplicated on
+        (account, network, date, metric) like the canonical tables, not
+        validated. Counted as kept in the report.
     """
 
     posts: pd.DataFrame
@@ -403,6 +413,7 @@ class CleanData:
     quarantine: pd.DataFrame
     flags: pd.DataFrame
     report: CleaningReport
+    other: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -583,25 +594,30 @@ def _folder_entity(path: str, network: str, root: Path | None) -> tuple[str | No
 
 
 def _assign_entity(rows: pd.DataFrame, export: RawExport, network: str, opts: _Options, n: int):
-    """Per-row collectivite/account and where they came from (see the module docstring)."""
-    coll = _text(rows.get("collectivite"), n, strip=True)
-    acct = _text(rows.get("account"), n, strip=True)
-    sources = []
-    if coll.notna().any() or acct.notna().any():
-        sources.append("export")
-    if opts.collectivite is not None or opts.account is not None:
-        if coll.isna().any() and opts.collectivite is not None:
-            coll = coll.fillna(opts.collectivite)
-        if acct.isna().any() and opts.account is not None:
-            acct = acct.fillna(opts.account)
-        sources.append("argument")
-    if coll.isna().any() or acct.isna().any():
-        f_coll, f_acct = _folder_entity(export.path, network, opts.root)
-        if f_coll is not None:
-            coll = coll.fillna(f_coll)
-            acct = acct.fillna(f_acct if f_acct is not None else f_coll)
-            sources.append("folder")
-    return coll, acct, "+".join(dict.fromkeys(sources)) or "none"
+    """Per-row collectivite/account, the export's own account name, and where they came from.
+
+    Each field is taken from the first source that has it: the caller's
+    argument, the folder structure, the export's own column (see the module
+    docstring).
+    """
+    f_coll, f_acct = _folder_entity(export.path, network, opts.root)
+    own_coll = _text(rows.get("collectivite"), n, strip=True)
+    own_acct = _text(rows.get("account"), n, strip=True)
+    described = []
+    out = []
+    for name, arg, folder, own in (("collectivite", opts.collectivite, f_coll, own_coll),
+                                   ("account", opts.account, f_acct, own_acct)):
+        if arg is not None:
+            values, source = pd.Series(arg, index=range(n), dtype="str"), "argument"
+        elif folder is not None:
+            values, source = pd.Series(folder, index=range(n), dtype="str"), "folder"
+        elif own.notna().any():
+            values, source = own, "export"
+        else:
+            values, source = own, "none"
+        out.append(values)
+        described.append(f"{name}: {source}")
+    return out[0], out[1], own_acct, "; ".join(described)
 
 
 def _export_zone(export: RawExport, opts: _Options) -> str:
@@ -974,6 +990,22 @@ def _clean_conversations(rows, export, network, zone, exported_at, issues, opts,
     return out, set()
 
 
+def _clean_other(rows, export, network, zone, exported_at, issues, opts, log, counts):
+    """A table the schema does not model (e.g. ``page_metrics``): timestamps to UTC, rest as is."""
+    n = len(rows)
+    out = {}
+    for col in rows.columns:
+        if col in ("source_row", "collectivite", "account", "network"):
+            continue
+        values = rows[col].reset_index(drop=True)
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            out[col] = _times(rows, col, zone, n, log, counts, required=col == "date")
+            _time_bounds(out[col], col, network, exported_at, opts, log)
+        else:
+            out[col] = values
+    return out, set()
+
+
 _CLEANERS = {
     "posts": _clean_posts,
     "followers": _clean_followers,
@@ -1031,9 +1063,11 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
             f"item {index} of exports is a {type(export).__name__}, not a RawExport or a path"
         )
     table = export.table
-    if table not in _CLEANERS:
+    if table not in _CLEANERS and (table in TABLES or not isinstance(table, str)
+                                   or not re.fullmatch(r"[a-z][a-z0-9_]*", table)):
         raise CleaningError(
-            f"{export.path}: RawExport.table is {table!r}; expected one of {', '.join(_CLEANERS)}"
+            f"{export.path}: RawExport.table is {table!r}; expected one of "
+            f"{', '.join(_CLEANERS)} (or the name of another table, e.g. 'page_metrics')"
         )
     rows = export.rows
     if not isinstance(rows, pd.DataFrame):
@@ -1051,7 +1085,7 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     log, counts = _Log(), Counter()
     issues, orphans = _issues_of(export, rows)
     try:
-        values, consumed = _CLEANERS[table](
+        values, consumed = _CLEANERS.get(table, _clean_other)(
             rows, export, network, zone, exported_at, issues, opts, log, counts
         )
     except CleaningError as exc:
@@ -1061,21 +1095,23 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
             continue
         log.problem([issue["_pos"]], "unparseable", issue["column"], [issue["value"]],
                     str(issue["reason"]))
-    coll, acct, entity_source = _assign_entity(rows, export, network, opts, n)
+    coll, acct, own_name, entity_source = _assign_entity(rows, export, network, opts, n)
     log.problem(coll.isna(), "no_collectivite", "collectivite", None,
                 "no collectivité for this row: the export does not name it, no collectivite= "
                 "argument was given, and the path does not follow <collectivite>/<network>/<file>")
     log.problem(coll.notna() & acct.isna(), "no_account", "account", None,
-                "no account for this row: the export does not name it and no account= argument "
-                "was given")
+                "no account for this row: the export does not name it, no account= argument "
+                "was given, and the path does not follow <collectivite>/<network>/<account>/<file>")
     frame = pd.DataFrame({"collectivite": coll, "account": acct, "network": network, **values})
+    if own_name.notna().any() and not own_name.equals(acct) and opts.extra_columns:
+        frame["account_name"] = own_name  # the platform's own page/account name
     frame["source_format"] = export.layout
     frame["source_file"] = str(export.path)
     frame["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
     if opts.extra_columns:
         extra = [c for c in rows.columns if c not in frame.columns and c not in (
             "collectivite", "account", "network", "source_row", "media_type", "metric_era")
-            and c not in TABLES[table].to_schema().columns]
+            and c not in _schema_columns(table)]
         for c in extra:
             frame[c] = rows[c].to_numpy()
     frame["_export"] = index
@@ -1100,8 +1136,9 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     if len(flags):
         flags["source_row"] = frame["source_row"].to_numpy()[flags["_pos"].to_numpy("int64")]
     kept = frame[keep]
-    dates = kept[_MAIN_TIME[table]]
-    latest = dates.max() if len(dates) else pd.NaT
+    main = _MAIN_TIME.get(table, "date")
+    dates = kept[main] if main in kept.columns else pd.Series(dtype="datetime64[us, UTC]")
+    latest = dates.max() if len(dates) and isinstance(dates.dtype, pd.DatetimeTZDtype) else pd.NaT
     effective = exported_at if exported_at is not None else latest
     rank = (_ns(effective), _ns(latest), index)
     return _Part(index, export, table, kept, quarantine, flags, counts,
@@ -1150,11 +1187,15 @@ def _differing(a: pd.DataFrame, b: pd.DataFrame, columns) -> list[list[str]]:
     return diffs
 
 
+def _schema_columns(table: str) -> list[str]:
+    return list(TABLES[table].to_schema().columns) if table in _CLEANERS else []
+
+
 def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     """Keep the latest export of each key; return kept rows and the dropped ones' info."""
-    key = _KEYS[table]
+    key = _KEYS.get(table)
     empty = pd.DataFrame(columns=["_export", "_pos", "exact", "detail"])
-    if not len(frame):
+    if not len(frame) or key is None or any(k not in frame.columns for k in key):
         return frame, empty
     dup = frame.duplicated(key, keep=False)
     if not dup.any():
@@ -1167,7 +1208,9 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     last = ~sub.duplicated(key, keep="last")
     winners = sub[last]
     losers = sub[~last]
-    content = [c for c in TABLES[table].to_schema().columns
+    schema_cols = _schema_columns(table) or [
+        c for c in frame.columns if not c.startswith(("_", "extra:"))]
+    content = [c for c in schema_cols
                if c not in _PROVENANCE and c != "exported_at" and c in frame.columns
                and c not in key]
     ref = losers[key].merge(winners[[*key, *content, "source_file", "source_row"]], on=key,
@@ -1238,6 +1281,12 @@ def _gather(exports, timezone: str) -> tuple[list[RawExport], Path | None]:
         else:
             out.append(item)
     return out, None
+
+
+def _finish_other(frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
+    columns = [c for c in frame.columns if not c.startswith("_")
+               and (extra_columns or not c.startswith("extra:"))]
+    return frame[columns].reset_index(drop=True)
 
 
 def _finish(table: str, frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
@@ -1350,7 +1399,8 @@ def clean(
     ranks = {p.index: p.rank for p in parts}
     tables, quarantines, flags = {}, [p.quarantine for p in parts], [p.flags for p in parts]
     merged = []
-    for table in CLEAN_TABLES:
+    names = list(CLEAN_TABLES) + sorted({p.table for p in parts} - set(CLEAN_TABLES))
+    for table in names:
         frames = [p.frame for p in parts if p.table == table and len(p.frame)]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         frame, dropped = _dedupe(frame, table, ranks)
@@ -1407,6 +1457,8 @@ def clean(
     out_flags["in_output"] = out_flags["in_output"].astype("boolean")
     data = CleanData(
         **{t: _finish(t, tables[t], extra_columns) for t in CLEAN_TABLES},
+        other={t: _finish_other(tables[t], extra_columns) for t in names
+               if t not in CLEAN_TABLES},
         quarantine=quarantine.astype({c: "str" for c in QUARANTINE_COLUMNS
                                       if c != "source_row"}),
         flags=out_flags.astype({c: "str" for c in ("table", "source_file", "flag", "detail")}),

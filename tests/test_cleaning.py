@@ -35,7 +35,7 @@ def posts(**columns) -> pd.DataFrame:
     return frame
 
 
-def raw(rows, *, path="toulouse/facebook/export.csv", network="facebook", table="posts",
+def raw(rows, *, path="toulouse/facebook/ville/export.csv", network="facebook", table="posts",
         timezone="Europe/Paris", exported_at=None, **kwargs) -> RawExport:
     if exported_at is not None:
         exported_at = pd.Timestamp(exported_at, tz="UTC")
@@ -135,13 +135,13 @@ def test_overlapping_exports_keep_the_latest_export_whatever_the_order():
 
 def test_without_export_dates_the_file_with_the_latest_post_wins_then_file_order():
     a = raw(posts(post_id=["1", "2"], likes=[1, 1],
-                  published_at=["2019-01-01 10:00", "2019-03-01 10:00"]), path="x/facebook/a.csv")
+                  published_at=["2019-01-01 10:00", "2019-03-01 10:00"]), path="x/facebook/acc/a.csv")
     b = raw(posts(post_id=["1"], likes=[2], published_at=["2019-01-01 10:00"]),
-            path="x/facebook/b.csv")
+            path="x/facebook/acc/b.csv")
     data = clean([a, b])  # b comes later but a reaches further in time
     assert data.posts.set_index("post_id").loc["1", "likes"] == 1
     c = raw(posts(post_id=["1"], likes=[3], published_at=["2019-01-01 10:00"]),
-            path="x/facebook/c.csv")
+            path="x/facebook/acc/c.csv")
     data = clean([b, c])  # same reach: file order decides, the later file wins
     assert data.posts.set_index("post_id").loc["1", "likes"] == 3
 
@@ -162,8 +162,8 @@ def test_followers_are_one_row_per_account_and_day_latest_export_kept():
                              "followers": pd.array(values, dtype="Int64")})
         return raw(rows, path=path, table="followers", exported_at=exported)
 
-    data = clean([fol([100, 101], "t/facebook/f1.csv", "2019-01-03"),
-                  fol([100, 105], "t/facebook/f2.csv", "2019-02-01")])
+    data = clean([fol([100, 101], "t/facebook/acc/f1.csv", "2019-01-03"),
+                  fol([100, 105], "t/facebook/acc/f2.csv", "2019-02-01")])
     assert data.followers["followers"].tolist() == [100, 105]
     assert data.report.totals["duplicates_merged"] == 2
     assert data.report.totals["exact_duplicates"] == 1
@@ -194,7 +194,7 @@ def test_followers_are_one_row_per_account_and_day_latest_export_kept():
 )
 def test_mangled_ids_are_rekeyed_from_the_permalink(network, mangled, permalink, expected):
     rows = posts(post_id=["42", mangled], permalink=[None, permalink])
-    data = clean(raw(rows, network=network, path=f"c/{network}/e.csv"))
+    data = clean(raw(rows, network=network, path=f"c/{network}/acc/e.csv"))
     assert sorted(data.posts["post_id"]) == sorted(["42", expected])
     assert data.report.totals["ids_rekeyed"] == 1
     assert len(data.quarantine) == 0
@@ -266,13 +266,13 @@ def test_reach_above_impressions_is_impossible_on_meta_only():
     rows = posts(reach=[100, 10], impressions=[50, 50])
     fb = clean(raw(rows))
     assert quarantined(fb, "reach_exceeds_impressions")["source_row"].tolist() == [2]
-    li = clean(raw(rows, network="linkedin", path="t/linkedin/e.csv"))
+    li = clean(raw(rows, network="linkedin", path="t/linkedin/acc/e.csv"))
     assert len(li.quarantine) == 0
 
 
 def test_likes_above_impressions_is_odd_not_impossible():
     rows = posts(likes=[80], impressions=[50])
-    data = clean(raw(rows, network="x", path="t/x/e.csv"))
+    data = clean(raw(rows, network="x", path="t/x/acc/e.csv"))
     assert len(data.posts) == 1
     assert len(flagged(data, "likes_exceed_impressions")) == 1
 
@@ -286,7 +286,7 @@ def test_post_published_after_the_export_date_is_quarantined():
 
 def test_dates_before_the_network_existed_are_quarantined():
     rows = posts(published_at=["1900-01-01 00:00", "2005-06-01 10:00", "2019-01-01 10:00"])
-    data = clean(raw(rows, network="instagram", path="t/instagram/e.csv"))
+    data = clean(raw(rows, network="instagram", path="t/instagram/acc/e.csv"))
     assert quarantined(data, "before_network_launch")["source_row"].tolist() == [2, 3]
 
 
@@ -359,18 +359,32 @@ def test_summary_rows_are_reported_separately_not_as_data():
     assert data.report.skipped["reason"].tolist() == ["Total row"]
 
 
-def test_entity_comes_from_the_export_then_the_arguments_then_the_folder():
-    rows = posts(account=["ville_toulouse", None])
-    data = clean(raw(rows, path="toulouse/facebook/e.csv"), account="from_arg")
-    assert sorted(data.posts["account"]) == ["from_arg", "ville_toulouse"]
-    assert set(data.posts["collectivite"]) == {"toulouse"}  # from the folder
-    data = clean(raw(posts(), path="romans_sur_isere/instagram/musee_chaussure/e.csv",
+def test_entity_comes_from_the_arguments_then_the_folder_then_the_export():
+    # The export names the page (its display name); an explicit label wins over it.
+    rows = posts(account=["Ville de Toulouse", None])
+    data = clean(raw(rows, path="toulouse/facebook/e.csv"))
+    assert data.posts[["collectivite", "account"]].drop_duplicates().to_numpy().tolist() == [
+        ["toulouse", "Ville de Toulouse"]]  # collectivite from the folder, account from export
+    assert data.report.files["entity_source"].iloc[0] == "collectivite: folder; account: export"
+    assert len(quarantined(data, "no_account")) == 1  # the row the export does not name
+    data = clean(raw(rows, path="romans_sur_isere/instagram/musee_chaussure/e.csv",
                      network="instagram"))
-    assert data.posts[["collectivite", "account"]].iloc[0].tolist() == [
-        "romans_sur_isere", "musee_chaussure"]
-    data = clean(raw(posts(), path="exports/e.csv"), collectivite="grand_est", account="ge")
-    assert data.posts[["collectivite", "account"]].iloc[0].tolist() == ["grand_est", "ge"]
-    assert data.report.files["entity_source"].tolist() == ["argument"]
+    assert set(map(tuple, data.posts[["collectivite", "account"]].to_numpy())) == {
+        ("romans_sur_isere", "musee_chaussure")}
+    assert data.posts["account_name"].fillna("-").tolist() == ["Ville de Toulouse", "-"]
+    data = clean(raw(rows, path="toulouse/facebook/ville/e.csv"), collectivite="grand_est",
+                 account="ge")
+    assert set(map(tuple, data.posts[["collectivite", "account"]].to_numpy())) == {
+        ("grand_est", "ge")}
+    assert data.report.files["entity_source"].iloc[0] == (
+        "collectivite: argument; account: argument")
+
+
+def test_folder_rule_needs_the_network_folder():
+    data = clean(raw(posts(), path="exports/2019/e.csv"), account="a")
+    assert len(data.posts) == 0 and len(quarantined(data, "no_collectivite")) == 1
+    data = clean(raw(posts(), path="val_de_marne/twitter/vdm/e.csv", network="x"))
+    assert data.posts[["collectivite", "account"]].iloc[0].tolist() == ["val_de_marne", "vdm"]
 
 
 def test_rows_without_collectivite_are_quarantined_not_invented():
@@ -406,7 +420,7 @@ def test_rows_without_collectivite_are_quarantined_not_invented():
     ],
 )
 def test_media_type_labels_en_and_fr(label, network, expected):
-    data = clean(raw(posts(media_type=[label]), network=network, path=f"t/{network}/e.csv"))
+    data = clean(raw(posts(media_type=[label]), network=network, path=f"t/{network}/acc/e.csv"))
     assert data.posts["media_type"].astype(str).tolist() == [expected]
     assert data.report.totals["media_type_unknown"] == 0
 
@@ -432,7 +446,7 @@ def test_metric_era_from_the_export_then_inferred_per_row_with_plays_as_views():
     inferred = clean(raw(rows)).posts.sort_values("source_row")["metric_era"].tolist()
     assert inferred == ["impressions", "views"]
     ig = posts(impressions=[500, None], **{"extra:plays": ["300", "900"]})
-    data = clean(raw(ig, network="instagram", path="t/instagram/e.csv"))
+    data = clean(raw(ig, network="instagram", path="t/instagram/acc/e.csv"))
     got = data.posts.sort_values("source_row")
     assert got["metric_era"].tolist() == ["impressions", "plays"]
     assert got["views"].tolist() == [300, 900]
@@ -454,6 +468,24 @@ def test_reactions_are_counted_as_likes_and_bad_totals_flagged():
     assert len(data.posts) == 3  # flagged, not dropped
 
 
+def test_tables_without_a_schema_pass_through_counted_as_kept():
+    rows = pd.DataFrame({"source_row": [2, 2, 3, 3],
+                         "date": pd.to_datetime(["2019-01-01", "2019-01-01", "2019-01-02",
+                                                 "2019-01-02"]).tz_localize("UTC"),
+                         "metric": ["Impressions", "Clicks"] * 2,
+                         "value": pd.array([10, 1, 12, 2], dtype="Int64")})
+    a = raw(rows, table="page_metrics", network="linkedin", path="t/linkedin/acc/a.xlsx",
+            exported_at="2019-01-05")
+    b = raw(rows.assign(value=pd.array([10, 1, 15, 3], dtype="Int64")), table="page_metrics",
+            network="linkedin", path="t/linkedin/acc/b.xlsx", exported_at="2019-02-05")
+    data = clean([a, b])
+    metrics = data.other["page_metrics"]
+    assert metrics["value"].tolist() == [10, 1, 15, 3]  # latest export per day and metric
+    t = data.report.totals
+    assert (t["rows_read"], t["rows_kept"], t["duplicates_merged"]) == (8, 4, 4)
+    assert t["exact_duplicates"] == 2
+
+
 def test_missing_metrics_stay_missing_never_zero():
     data = clean(raw(posts(likes=[3])))
     assert data.posts["reach"].isna().all() and data.posts["likes"].tolist() == [3]
@@ -465,17 +497,17 @@ def test_missing_metrics_stay_missing_never_zero():
 
 
 def test_report_adds_up_per_file_and_in_total():
-    a = raw(posts(post_id=["1", "2", "3", "3"], likes=[1, -1, 3, 3]), path="t/facebook/a.csv",
+    a = raw(posts(post_id=["1", "2", "3", "3"], likes=[1, -1, 3, 3]), path="t/facebook/acc/a.csv",
             exported_at="2019-02-01")
-    b = raw(posts(post_id=["1", "1.2E+17", "4"], likes=[9, 1, 1]), path="t/facebook/b.csv",
+    b = raw(posts(post_id=["1", "1.2E+17", "4"], likes=[9, 1, 1]), path="t/facebook/acc/b.csv",
             exported_at="2019-03-01")
     data = clean([a, b])
     files = data.report.files.set_index("source_file")
     # a: 4 read = 1 kept ("3") + 2 merged ("1" older, "3" exact) + 1 quarantined (negative)
-    assert files.loc["t/facebook/a.csv", ["rows_read", "rows_kept", "duplicates_merged",
+    assert files.loc["t/facebook/acc/a.csv", ["rows_read", "rows_kept", "duplicates_merged",
                                           "rows_quarantined"]].tolist() == [4, 1, 2, 1]
     # b: 3 read = 2 kept + 0 merged + 1 quarantined (mangled id, no permalink)
-    assert files.loc["t/facebook/b.csv", ["rows_read", "rows_kept", "duplicates_merged",
+    assert files.loc["t/facebook/acc/b.csv", ["rows_read", "rows_kept", "duplicates_merged",
                                           "rows_quarantined"]].tolist() == [3, 2, 0, 1]
     frame = data.report.to_frame()
     assert frame["source_file"].iloc[-1] == "TOTAL"
