@@ -443,8 +443,8 @@ def is_blank(value) -> bool:
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "md": 1e9, "mds": 1e9, "mio": 1e6, "md.": 1e9}
 _NUM_SPACES = re.compile("[\u00a0\u202f\u2007\u2009 '\u2019]")
 _NUMBER = re.compile(r"^([+-]?)(\d[\d.,]*|[.,]\d+)\s*([a-z.]*)$")
-_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
-_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[1-9]\d{0,2}(,\d{3})+$")  # "0,007" is a decimal
+_THOUSANDS_DOT = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 
 
 def parse_number(value, *, decimal: str | None = None) -> float | None:

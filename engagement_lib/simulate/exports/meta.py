@@ -423,8 +423,29 @@ def write_legacy_xlsx(table: pd.DataFrame, path, *, exported_at, language: str =
     start, end = _span(table["published_at"], exported)
     out = _target(path, f"Facebook Insights Data Export (Post Level) - {_account_name(table)} - "
                         f"{start:%Y-%m-%d} - {end:%Y-%m-%d}.xlsx")
-    wb.save(out)
+    _save_workbook(wb, out, exported)
     return out
+
+
+def _save_workbook(wb, out: Path, exported: pd.Timestamp) -> None:
+    """Save with ``modified`` = export time (openpyxl would write "now") and fixed
+    zip entry times, so that the same table and seed give the same bytes."""
+    import re
+    import zipfile
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    stamp = f"{exported.tz_convert('UTC'):%Y-%m-%dT%H:%M:%SZ}"
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
 
 
 def _xl(cell):
