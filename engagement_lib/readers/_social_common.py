@@ -92,16 +92,16 @@ def snowflake_times(ids: pd.Series, *, epoch_ms: int) -> pd.Series:
 
 def _mantissa_agrees(mangled: str, digits: str) -> bool:
     """``6.49293E+17`` vs ``649293177409679360``: same magnitude, same leading digits."""
-    m = re.match(r"^\s*(\d)[.,](\d+)[eE]\+?(\d+)\s*$", mangled)
-    if not m:
+    m = re.match(r"^\s*(\d)(?:[.,](\d+))?[eE]\+?(\d+)\s*$", mangled)
+    if not m or not digits.isdigit():
         return False
-    lead = m.group(1) + m.group(2)
-    if len(digits) != int(m.group(3)) + 1:
+    frac = m.group(2) or ""
+    exponent = int(m.group(3))
+    if len(digits) != exponent + 1:
         return False
-    value = float(f"{m.group(1)}.{m.group(2)}e{m.group(3)}")
-    # Excel rounds to the digits shown: compare with the same rounding
-    shown = float(f"{float(digits):.{len(lead) - 1}e}")
-    return abs(shown - value) <= 0.5 * 10 ** (int(m.group(3)) - len(lead) + 1) + 1e-9 * value
+    # Excel rounds to the significant digits it shows: round the candidate the same way
+    shown = round(int(digits), -(exponent - len(frac)))
+    return shown == int(m.group(1) + frac) * 10 ** (exponent - len(frac))
 
 
 def recover_ids(table, field: str, link_field: str | None, pattern: re.Pattern):

@@ -194,7 +194,8 @@ def _parse(table: Table):
     rows[PRECISION] = pd.Series(np.where(has_time, "exact", "day"), dtype="str")
     if table.has("screenshots"):
         rows["extra:screenshots"] = table.texts("screenshots")
-    pexp = table.result(rows, timezone=table.timezone, exported_at=exported, language=language,
+    pexp = table.result(rows, table="posts", timezone=table.timezone, exported_at=exported,
+                        language=language,
                         metric_era="views")
     foll_col = _header(table, "followers")
     post_lines = set(table.source_rows.tolist())

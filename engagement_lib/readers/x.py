@@ -170,8 +170,8 @@ def _parse_classic(table: Table):
         if table.has(f"promoted_{canon}"):
             promoted = counts(table, f"promoted_{canon}")
             paid |= promoted.notna().to_numpy()
-            total = organic.where(organic.notna() | promoted.isna(), 0) + promoted.fillna(0)
-            rows[canon] = total.where(organic.notna() | promoted.notna()).astype("Int64")
+            # unknown organic value → unknown total (never the promoted part alone)
+            rows[canon] = (organic + promoted.fillna(0)).astype("Int64")
         elif table.has(canon):
             rows[canon] = organic
     if has_promoted:
