@@ -487,3 +487,80 @@ def test_write_export_validates_options(tmp_path, fb_truth):
     with pytest.raises(ValueError, match="lacks column"):
         write_export("meta_business_suite_posts", fb_truth.drop(columns="published_at"),
                      tmp_path, exported_at=EXPORTED)
+
+
+# ---------------------------------------------------------------------------
+# the simulator's own truth (realistic texts, media mix, DST dates)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def panel():
+    sim = pytest.importorskip("engagement_lib.simulate")
+    sc = sim.default_scenario().only(collectivites=["romans_sur_isere"],
+                                     networks=["facebook", "instagram"])
+    return sim.simulate_panel(sc, seed=7, start="2018-09-01", end="2018-11-30")
+
+
+def _localized_equal(raw, got, truth) -> None:
+    """Timestamps equal to the minute; wall-clock times of the DST fall-back hour are
+    ambiguous by nature (at most a few), the others must all match."""
+    vals = got["published_at"]
+    if raw.timezone != "UTC":
+        vals = vals.dt.tz_localize(raw.timezone, ambiguous="NaT", nonexistent="NaT")
+    vals = vals.dt.tz_convert("UTC")
+    ok = vals.notna()
+    assert (~ok).sum() <= 3
+    assert (vals[ok].dt.floor("min") == truth.loc[ok, "published_at"].dt.floor("min")).all()
+
+
+_PANEL_CASES = [
+    ("facebook", "facebook_insights_legacy", "en", "fr_excel",
+     ["impressions", "reach", "likes", "comments", "shares", "clicks"]),
+    ("facebook", "facebook_insights_legacy_xlsx", "en", None,
+     ["impressions", "reach", "comments", "shares", "clicks"]),
+    ("facebook", "meta_business_suite_posts", "bilingual", "fr_excel_utf8",
+     ["impressions", "reach", "likes", "comments", "shares", "clicks"]),
+    ("facebook", "facebook_graph_json", "en", None,
+     ["impressions", "reach", "likes", "comments", "shares", "clicks"]),
+    ("instagram", "meta_business_suite_instagram", "fr", "fr_excel",
+     ["impressions", "reach", "likes", "comments", "shares", "saves", "follows"]),
+    ("instagram", "instagram_graph_json", "en", None,
+     ["impressions", "reach", "likes", "comments", "shares", "saves", "follows"]),
+]
+
+
+@pytest.mark.parametrize(("network", "layout", "language", "resave", "metrics"), _PANEL_CASES)
+def test_simulated_panel_round_trip(tmp_path, panel, network, layout, language, resave,
+                                    metrics):
+    posts = panel.posts[panel.posts["network"] == network]
+    for account, truth in posts.groupby("account", observed=True):
+        truth = truth.reset_index(drop=True)
+        path = write_export(layout, truth, tmp_path / account, exported_at=EXPORTED,
+                            language=language, resave=resave, mangle_ids=0.2,
+                            rng=np.random.default_rng(11))
+        raw = _read_one(path)
+        assert raw.layout == layout and raw.n_rows == len(truth)
+        got = _aligned(raw, truth)
+        _check_ids(raw, got, truth, bare=layout == "meta_business_suite_posts")
+        _localized_equal(raw, got, truth)
+        _check_metrics(got, truth, metrics)
+        _check_text(got, truth, encoding="cp1252" if resave == "fr_excel" else None)
+
+
+def test_simulated_followers_and_audience_round_trip(tmp_path, panel):
+    truth = panel.followers[panel.followers["account"] == "romans"].reset_index(drop=True)
+    for metric, column in (("follows", "new_followers"), ("followers", "followers"),
+                           ("unfollows", "lost_followers")):
+        path = write_export("meta_daily_series", truth, tmp_path / metric, exported_at=EXPORTED,
+                            metric=metric)
+        raw = _read_one(path)
+        assert raw.rows["date"].tolist() == truth["date"].tolist()
+        pd.testing.assert_series_equal(raw.rows[column], truth[column], check_names=False)
+    aud = panel.audience[panel.audience["account"] == "romans"]
+    snap = aud[aud["date"] == aud["date"].max()].reset_index(drop=True)
+    raw = _read_one(write_export("meta_audience", snap, tmp_path / "aud", exported_at=EXPORTED,
+                                 language="fr"))
+    assert raw.rows["date"].tolist() == snap["date"].tolist()
+    assert raw.rows["bracket"].tolist() == snap["bracket"].tolist()
+    np.testing.assert_allclose(raw.rows["share"], snap["share"], atol=1e-9)

@@ -575,6 +575,14 @@ def _text_cells(text, kind, rng) -> tuple[str, str]:
     return text, ""
 
 
+def _table_era(table: pd.DataFrame) -> str | None:
+    """The truth's ``metric_era`` when it is one value ("plays" counts as the impressions era)."""
+    if "metric_era" not in table or table["metric_era"].dropna().nunique() != 1:
+        return None
+    era = str(table["metric_era"].dropna().iloc[0])
+    return {"views": "views", "impressions": "impressions", "plays": "impressions"}.get(era)
+
+
 def _fb_era(exported: pd.Timestamp, era) -> str:
     era = era or ("views" if exported >= FB_VIEWS_ERA_START else "impressions")
     if era not in ("views", "impressions"):
@@ -591,7 +599,8 @@ def write_mbs_facebook(table: pd.DataFrame, path, *, exported_at, language: str 
     ----------
     era : {"views", "impressions"}, optional
         ``Views`` column (exports from :data:`FB_VIEWS_ERA_START`) or
-        ``Impressions`` (before); None picks by ``exported_at``.
+        ``Impressions`` (before); None: the table's ``metric_era`` when it
+        has one value, else by ``exported_at``.
     timezone : str
         Zone of the ``Publish time`` wall-clock values.
 
@@ -606,7 +615,7 @@ def write_mbs_facebook(table: pd.DataFrame, path, *, exported_at, language: str 
     table = _check(table, ("post_id", "published_at"), "meta_business_suite_posts")
     rng = _rng(rng)
     exported = _utc(exported_at)
-    era = _fb_era(exported, era)
+    era = _fb_era(exported, era or _table_era(table))
     fields = [f for f, _, _ in _FB_HEADERS if f != ("impressions" if era == "views" else "views")]
     header, cols = _headers(_FB_HEADERS, fields, language, rng)
     page = _page_id(table)
@@ -674,12 +683,14 @@ def write_mbs_instagram(table: pd.DataFrame, path, *, exported_at, language: str
     era : {"views", "impressions"}, optional
         ``Views`` (exports from :data:`IG_VIEWS_ERA_START`) or the older
         ``Impressions`` + ``Plays`` pair (plays = the truth ``views`` of
-        videos and reels); None picks by ``exported_at``.
+        videos and reels); None: the table's ``metric_era`` when it has one
+        value, else by ``exported_at``.
     """
     table = _check(table, ("post_id", "published_at"), "meta_business_suite_instagram")
     rng = _rng(rng)
     exported = _utc(exported_at)
-    era = era or ("views" if exported >= IG_VIEWS_ERA_START else "impressions")
+    era = era or _table_era(table) or (
+        "views" if exported >= IG_VIEWS_ERA_START else "impressions")
     if era not in ("views", "impressions"):
         raise ValueError(f"era must be 'views' or 'impressions', not {era!r}")
     drop = {"impressions", "plays"} if era == "views" else {"views"}
@@ -811,7 +822,12 @@ def write_audience(table: pd.DataFrame, path, *, exported_at, language: str = "e
             writer.writerow([bracket, f"{share * 100:.4f}".rstrip("0").rstrip(".") if percent
                              else f"{share:.6f}".rstrip("0").rstrip(".")])
     account = _account_name(table, "page")
-    out = _target(path, f"Audience_{_mbs_day(exported)}_{_mbs_day(exported)}_{account}.csv")
+    # the distribution is a snapshot: the file name carries its day (the export day when the
+    # table has no date), which is the day the reader gives back
+    day = exported
+    if "date" in table and table["date"].notna().any():
+        day = table["date"].dropna().iloc[0].tz_convert("UTC")
+    out = _target(path, f"Audience_{_mbs_day(day)}_{_mbs_day(day)}_{account}.csv")
     out.write_bytes(buf.getvalue().encode("utf-8-sig"))
     return _apply_mess(out, resave, mangle_ids, (), rng)
 
@@ -848,7 +864,7 @@ def write_facebook_graph(table: pd.DataFrame, path, *, exported_at, language: st
     table = _check(table, ("post_id", "published_at"), "facebook_graph_json")
     rng = _rng(rng)
     exported = _utc(exported_at)
-    era = _fb_era(exported, era)
+    era = _fb_era(exported, era or _table_era(table))
     page = _page_id(table)
     posts = []
     for _, r in table.iterrows():
@@ -919,7 +935,8 @@ def write_instagram_graph(table: pd.DataFrame, path, *, exported_at, language: s
     """
     table = _check(table, ("post_id", "published_at"), "instagram_graph_json")
     exported = _utc(exported_at)
-    era = era or ("views" if exported >= IG_VIEWS_ERA_START else "impressions")
+    era = era or _table_era(table) or (
+        "views" if exported >= IG_VIEWS_ERA_START else "impressions")
     account_id = _ig_account_id(table)
     username = _account_name(table, "compte")
     posts = []
