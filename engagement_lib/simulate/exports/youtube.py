@@ -106,8 +106,8 @@ def _num(value) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
 
-def _folder(path, table, exported, language, kind) -> object:
-    """``path`` as given if a file; else ``<path>/Content <start>_<end> <channel>/<file>``."""
+def _folder(path, table, exported, language, kind, suffix: str = ""):
+    """``path`` as given if a file; else ``<path>/Content <start>_<end> <channel><suffix>/<file>``."""
     from pathlib import Path
 
     name = _FILE[kind][1 if language == "fr" else 0]
@@ -119,7 +119,7 @@ def _folder(path, table, exported, language, kind) -> object:
         if "account" in table.columns and table["account"].notna().any():
             channel = str(table["account"].dropna().iloc[0])
         word = "Contenu" if language == "fr" else "Content"
-        p = p / f"{word} {start:%Y-%m-%d}_{end:%Y-%m-%d} {channel}"
+        p = p / f"{word} {start:%Y-%m-%d}_{end:%Y-%m-%d} {channel}{suffix}"
     return target_path(p, name)
 
 
@@ -254,7 +254,8 @@ def write_chart_data(
     table : pandas.DataFrame
         Canonical followers rows (``date``, ``new_followers``, ``lost_followers``).
     path : str or pathlib.Path
-        File, or folder (then ``Content <start>_<end> <channel>/Chart data.csv``).
+        File, or folder (then ``Content <start>_<end> <channel> (<metric>)/Chart data.csv``,
+        so that charts of several metrics exported the same day do not collide).
     exported_at : timestamp-like
         End of the date range in the folder name.
     language : {"en", "fr"}
@@ -273,7 +274,8 @@ def write_chart_data(
     if metric not in ("gained", "lost", "subscribers"):
         raise ValueError(f"metric must be 'gained', 'lost' or 'subscribers', got {metric!r}")
     exported = utc(exported_at)
-    out = _folder(path, table, exported, language, "chart")
+    # one download per chart metric: the browser keeps them apart by the metric name
+    out = _folder(path, table, exported, language, "chart", f" ({_label(metric, language)})")
     table["date"] = local_days(table["date"], timezone)
     table = table.sort_values("date", kind="stable")
     new = pd.to_numeric(table.get("new_followers"), errors="coerce")
