@@ -36,6 +36,7 @@ __all__ = [
     "CollectivitesSchema",
     "IndicatorResultsSchema",
     "METRICS",
+    "AUDIENCE_DIMENSIONS",
     "TABLES",
     "validate",
     "empty",
@@ -96,6 +97,12 @@ METRICS = (
     "follows",
     "completions",
 )
+
+#: Demographic dimensions of the audience table (LinkedIn adds professional ones).
+AUDIENCE_DIMENSIONS = [
+    "age", "gender", "age_gender", "country", "city",
+    "seniority", "job_function", "industry", "company_size", "location",
+]
 
 _UTC = {"unit": "us", "tz": "UTC"}
 _NETWORK = {"categories": NETWORKS, "ordered": False}
@@ -184,13 +191,14 @@ class FollowersSchema(_Provenance, _Entity):
 class AudienceSchema(_Provenance, _Entity):
     """Share of followers per demographic bracket, per account and date.
 
-    ``dimension`` is ``"age"`` or ``"gender"``; ``bracket`` is for example
+    ``dimension`` is one of ``AUDIENCE_DIMENSIONS`` (``"age"``, ``"gender"``, and
+    LinkedIn's professional ones such as ``"seniority"``); ``bracket`` is for example
     ``"18-24"``, ``"55-64"``, ``"65+"``, ``"F"``, ``"M"``, ``"U"``;
     ``share`` is a fraction in [0, 1].
     """
 
     date: Series[pd.DatetimeTZDtype] = pa.Field(dtype_kwargs=_UTC, coerce=True)
-    dimension: Series[str] = pa.Field(isin=["age", "gender", "age_gender", "country", "city"])
+    dimension: Series[str] = pa.Field(isin=AUDIENCE_DIMENSIONS)
     bracket: Series[str]
     share: Series[float] = pa.Field(ge=0, le=1, coerce=True)
 
