@@ -237,3 +237,40 @@ def test_response_profile_by_hour_shows_the_evening_gap(rng):
     assert wd["weekday"].tolist() == list(range(7))
     with pytest.raises(ValueError, match="at must be"):
         R.response_profile(conv, at="minute")
+
+
+# --------------------------------------------------------------------------- the bundled truth
+
+
+def test_recovers_the_planted_responsiveness_of_the_bundled_truth():
+    """Planted per collectivité: share never answered, median delay on duty, office hours.
+
+    Five collectivités × two parameters: Bonferroni level 1 − 0.05/10 per interval.
+    """
+    from engagement_lib import load_dataset
+
+    conv = load_dataset("truth/conversations")
+    planted = load_dataset("truth/planted_effects")["effects"]["responsiveness"]
+    assert planted["enabled"]
+    teams = planted["collectivites"]
+    level = 1 - 0.05 / 10
+    summ = R.response_summary(conv, by="collectivite", ci=level, n_boot=1000,
+                              random_state=SEED).set_index(["collectivite", "indicator"])
+    hours = {c: R.OfficeHours(start=t["office_hours"][0], end=t["office_hours"][1], holidays=False)
+             for c, t in teams.items()}
+    eff = R.office_hours_effect(conv, office_hours=hours, ci=level, n_boot=1000,
+                                random_state=SEED).set_index("collectivite")
+    for cid, t in teams.items():
+        never = summ.loc[(cid, "never_answered")]
+        assert never["ci_low"] <= 100 * t["never_answered_share"] <= never["ci_high"], cid
+        median_h = t["median_delay_minutes_in_office_hours"] / 60
+        row = eff.loc[cid]
+        assert row["median_office_low"] <= median_h <= row["median_office_high"], cid
+    # "autonomous and reactive" Romans against the Grand Est's 2.5 FTE
+    cmp = R.compare_responsiveness(conv, a={"collectivite": "romans_sur_isere"},
+                                   b={"collectivite": "grand_est"}, random_state=SEED)
+    cmp = cmp.set_index("effect")
+    assert cmp.loc["median_ratio", "ci_high"] < 1
+    assert cmp.loc["rate_diff", "ci_low"] > 0
+    diff = teams["grand_est"]["never_answered_share"] - teams["romans_sur_isere"]["never_answered_share"]
+    assert cmp.loc["rate_diff", "ci_low"] <= diff <= cmp.loc["rate_diff", "ci_high"]

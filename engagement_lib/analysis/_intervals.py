@@ -90,9 +90,9 @@ def bootstrap_sums(
 ) -> np.ndarray:
     """Column sums of ``table`` (n units × k columns) over bootstrap resamples of its rows.
 
-    Returns an ``(n_boot, k)`` array. Resampling units (posts, or whole weeks
-    of posts for a block bootstrap) is done with multinomial weights, so the
-    cost is ``n_boot × n`` draws whatever ``k``.
+    Returns an ``(n_boot, k)`` array. Units (posts, or whole weeks of posts
+    for a block bootstrap) are resampled with replacement; the same draws
+    serve every column, so ratios of column sums stay paired.
     """
     table = np.asarray(table, dtype=float)
     n, k = table.shape
@@ -104,9 +104,8 @@ def bootstrap_sums(
     while done < n_boot:
         b = min(per_chunk, n_boot - done)
         idx = rng.integers(0, n, size=(b, n))
-        flat = (idx + (np.arange(b) * n)[:, None]).ravel()
-        weights = np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
-        out[done : done + b] = weights @ table
+        for j in range(k):
+            out[done : done + b, j] = table[:, j][idx].sum(axis=1)
         done += b
     return out
 

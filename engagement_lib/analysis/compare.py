@@ -46,6 +46,14 @@ from scipy import stats
 from ..errors import SchemaError
 from ..i18n import check_lang, pick
 from ._intervals import bootstrap_sums, check_ci, percentile, rng_from
+from ._plots_compare import (
+    plot_age_profile,
+    plot_engagement_rates,
+    plot_fingerprint,
+    plot_per_inhabitant,
+    plot_rate_ratios,
+    plot_targeting,
+)
 
 __all__ = [
     "STRATA",
@@ -65,6 +73,13 @@ __all__ = [
     "engagement_rates",
     "compare_engagement",
     "rank_groups",
+    # figures (engagement_lib.analysis._plots_compare)
+    "plot_per_inhabitant",
+    "plot_fingerprint",
+    "plot_age_profile",
+    "plot_targeting",
+    "plot_engagement_rates",
+    "plot_rate_ratios",
 ]
 
 _ENTITY = ["collectivite", "account", "network"]

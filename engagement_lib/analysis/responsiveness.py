@@ -57,6 +57,7 @@ from ._intervals import (
     rng_from,
     wilson,
 )
+from ._plots_compare import plot_office_hours_effect, plot_response_bins, plot_response_profile
 
 __all__ = [
     "TZ",
@@ -69,6 +70,10 @@ __all__ = [
     "response_profile",
     "office_hours_effect",
     "compare_responsiveness",
+    # figures (engagement_lib.analysis._plots_compare)
+    "plot_response_bins",
+    "plot_response_profile",
+    "plot_office_hours_effect",
 ]
 
 #: Local timezone of the analyses.
