@@ -312,6 +312,8 @@ class Table:
         self.mangled = np.zeros(0, dtype=bool)
         self.tz_aware = False
         self._used: set[str] = set()
+        self._frame: np.ndarray | None = None
+        self._cols: dict[int, pd.Series] = {}
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
         self._warnings: list[str] = []
@@ -342,6 +344,19 @@ class Table:
     def has(self, name: str) -> bool:
         return name in self.fields
 
+    def _position(self, p: int) -> pd.Series:
+        """All cells of one header position (object dtype, blanks as None), cached."""
+        if p not in self._cols:
+            if self._frame is None:
+                self._frame = _cells(self.records)
+            if p < self._frame.shape[1]:
+                col = pd.Series(self._frame[:, p], dtype="object")
+            else:
+                col = pd.Series([None] * len(self.records), dtype="object")
+            col = col.where(~_sniff.blank_mask(col), None)
+            self._cols[p] = col.reset_index(drop=True)
+        return self._cols[p]
+
     def raw(self, name: str, *, keep_all: bool = False) -> pd.Series | None:
         """Raw cells of a field (object dtype, blanks as None), bilingual
         duplicates merged first-non-null; None when the field is absent."""
@@ -351,16 +366,23 @@ class Table:
         self._used.add(name)
         out = None
         for p in pos:
-            col = pd.Series([r[p] if p < len(r) else None for r in self.records], dtype="object")
-            col = col.where(~col.map(_sniff.is_blank), None)
+            col = self._position(p)
             out = col if out is None else out.where(out.notna(), col)
         return out if keep_all else out[self._keep].reset_index(drop=True)
 
     def raw_position(self, position: int) -> pd.Series:
         """Raw cells of one header position (for layouts that need them)."""
-        col = pd.Series([r[position] if position < len(r) else None for r in self.records],
-                        dtype="object")
-        return col[self._keep].reset_index(drop=True)
+        return self._position(position)[self._keep].reset_index(drop=True)
+
+    def set_records(self, header, records, lines) -> None:
+        """Replace header, records and lines (layouts that build their own rows, e.g. JSON)."""
+        self.records = [list(r) for r in records]
+        self.lines = np.asarray(list(lines), dtype="int64")
+        self._keep = np.ones(len(self.records), dtype=bool)
+        self._frame, self._cols = None, {}
+        self.header = [str(h) for h in header]
+        self.normalized = [_sniff.normalize_header(h) for h in self.header]
+        self.fields = {h: [i] for i, h in enumerate(self.header)}
 
     # -- rows that are not data ------------------------------------------
     def skip(self, mask, reason: str) -> int:
@@ -417,7 +439,7 @@ class Table:
         raw = self.raw(name)
         if raw is None:
             return self._na("str")
-        return raw.map(lambda v: None if v is None else str(v).strip()).astype("str")
+        return raw.where(raw.isna(), raw.astype(str).str.strip()).astype("str")
 
     def dates(self, name: str, *, dayfirst: bool | None = None, date_format: str | None = None,
               column: str | None = None) -> pd.Series:
@@ -448,8 +470,8 @@ class Table:
         raw = self.raw(name) if values is None else values.reset_index(drop=True)
         if raw is None:
             return self._na("str")
-        out = raw.map(_sniff.clean_id)
-        mangled = out.map(_sniff.is_mangled_id).to_numpy(dtype=bool)
+        out = _sniff.clean_ids(raw)
+        mangled = _sniff.mangled_mask(out)
         self.issue(mangled, column, out, "Excel-mangled ID in scientific notation (digits lost); "
                    "re-key on the permalink")
         self.mangled = mangled
@@ -471,7 +493,7 @@ class Table:
             if name in out:
                 continue
             col = self.raw_position(i)
-            out[name] = col.map(lambda v: None if _sniff.is_blank(v) else str(v)).astype("str")
+            out[name] = col.where(col.isna(), col.astype(str)).astype("str")
         return pd.DataFrame(out, index=range(int(self._keep.sum())))
 
     def consume(self, sheet: str) -> None:
@@ -536,6 +558,15 @@ class Table:
     def language(self) -> str:
         """``"fr"``, ``"en"`` or ``"bilingual"`` from the header words."""
         return guess_language(self.normalized)
+
+
+def _cells(records: list[list]) -> np.ndarray:
+    """Records as a 2-D object array (ragged rows padded with None), no type inference."""
+    width = max((len(r) for r in records), default=0)
+    out = np.full((len(records), width), None, dtype=object)
+    for i, r in enumerate(records):
+        out[i, :len(r)] = r
+    return out
 
 
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:

@@ -60,7 +60,10 @@ __all__ = [
     "to_integers",
     "parse_datetimes",
     "is_mangled_id",
+    "mangled_mask",
     "clean_id",
+    "clean_ids",
+    "blank_mask",
 ]
 
 #: Candidate delimiters, in order of preference on ties.
@@ -429,6 +432,26 @@ def match_header(raw: str, aliases: dict[str, str]) -> tuple[str | None, bool]:
 # ---------------------------------------------------------------------------
 
 
+def blank_mask(values: pd.Series) -> np.ndarray:
+    """Vectorised :func:`is_blank` over a Series (any dtype)."""
+    s = pd.Series(values, copy=False)
+    if len(s) == 0:
+        return np.zeros(0, dtype=bool)
+    na = s.isna().to_numpy(dtype=bool, copy=True)
+    obj = s.astype("object")
+    is_str = _str_mask(obj)
+    if is_str.any():
+        na[is_str] |= obj[is_str].astype(str).str.strip().isin(NA_STRINGS).to_numpy(dtype=bool)
+    return na
+
+
+def _str_mask(obj: pd.Series) -> np.ndarray:
+    """Which cells are ``str`` (all of them in a CSV: checked in C first)."""
+    if pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty"):
+        return obj.notna().to_numpy(dtype=bool)
+    return obj.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+
+
 def is_blank(value) -> bool:
     """True for None, NaN, NA and strings in :data:`NA_STRINGS` (after strip)."""
     if value is None or value is pd.NA:
@@ -652,7 +675,9 @@ def parse_datetimes(values, *, dayfirst: bool | None = None, date_format: str | 
     s = pd.Series(values, copy=False)
     index = s.index
     obj = s.astype("object")
-    blank = obj.map(is_blank).to_numpy(dtype=bool)
+    blank = blank_mask(obj)
+    obj = obj.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") else v,
+                  na_action="ignore")  # workbook cells may already be datetimes
     text = obj.where(~blank, "").astype(str).str.strip()
     text.index = index
     n = len(s)
@@ -777,6 +802,29 @@ def _parse_free(raw: str, *, dayfirst: bool) -> pd.Timestamp | None:
 
 _MANGLED = re.compile(r"^\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*$")
 _FLOAT_ID = re.compile(r"^\s*(\d+)\.0+\s*$")
+
+
+def mangled_mask(values: pd.Series) -> np.ndarray:
+    """Vectorised :func:`is_mangled_id`."""
+    s = pd.Series(values, copy=False).astype("object")
+    strs = s.where(_str_mask(s), "")
+    return strs.astype(str).str.match(_MANGLED).to_numpy(dtype=bool)
+
+
+def clean_ids(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`clean_id` (object Series, None for blanks)."""
+    s = pd.Series(values, copy=False).astype("object").reset_index(drop=True)
+    is_str = _str_mask(s)
+    out = s.copy()
+    if (~is_str).any():
+        out[~is_str] = s[~is_str].map(clean_id)
+    if is_str.any():
+        t = s[is_str].astype(str).str.strip().str.lstrip("'")
+        t = t.str.replace(r'^="(.*)"$', r"\1", regex=True)
+        t = t.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        blank = t.isin(NA_STRINGS).to_numpy(dtype=bool)
+        out[is_str] = t.where(~blank, None).astype("object")
+    return out
 
 
 def is_mangled_id(value) -> bool:

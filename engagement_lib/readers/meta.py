@@ -371,7 +371,8 @@ def _date_kind(table: Table) -> np.ndarray | None:
     raw = table.all_rows("date")
     if raw is None:
         return None
-    norm = raw.map(lambda v: "" if v is None else _sniff.normalize_header(v))
+    uniques = {v: _sniff.normalize_header(v) for v in raw.dropna().unique()}
+    norm = raw.map(uniques).fillna("")
     return (norm.isin(LIFETIME_WORDS) | (norm == "")).to_numpy()
 
 
@@ -434,8 +435,8 @@ def _page_ids(table: Table) -> pd.Series | None:
     """Page IDs, missing or Excel-mangled ones repaired from the file's page (one per export)."""
     if not table.has("page_id"):
         return None
-    pages = table.raw("page_id").map(_sniff.clean_id)
-    ok = np.array([p is not None and not _sniff.is_mangled_id(p) for p in pages], dtype=bool)
+    pages = _sniff.clean_ids(table.raw("page_id"))
+    ok = pages.notna().to_numpy() & ~_sniff.mangled_mask(pages)
     if not ok.any():
         return pages.astype("str")
     mode = pages[ok].mode().iat[0]
@@ -445,7 +446,7 @@ def _page_ids(table: Table) -> pd.Series | None:
 def _prefix_page(table: Table, post_ids: pd.Series) -> pd.Series:
     """``{page_id}_{post_id}`` for bare Facebook IDs when the page ID is known."""
     pages = _page_ids(table)
-    if pages is None or pages.map(_sniff.is_mangled_id, na_action="ignore").fillna(True).all():
+    if pages is None or (pages.isna() | _sniff.mangled_mask(pages)).all():
         return post_ids
     bare = post_ids.notna() & ~post_ids.str.contains("_", regex=False).fillna(True) & \
         ~pd.Series(table.mangled, index=post_ids.index)
@@ -889,11 +890,9 @@ def _parse_graph(table: Table, network: str):
                 rec[col] = got
         records.append(rec)
     frame = pd.DataFrame.from_records(records)
-    table.header = list(frame.columns)
-    table.records = frame.astype("object").where(frame.notna(), None).to_numpy().tolist()
-    table.lines = np.asarray(lines, dtype="int64")
-    table._keep = np.ones(len(records), dtype=bool)
-    table.fields = {c: [i] for i, c in enumerate(frame.columns)}
+    table.set_records(list(frame.columns),
+                      frame.astype("object").where(frame.notna(), None).to_numpy().tolist(),
+                      lines)
     rows = pd.DataFrame({
         "post_id": table.ids("post_id"),
         "published_at": table.dates("published_at"),

@@ -310,7 +310,7 @@ def _legacy_rows(table: pd.DataFrame, tz: str, rng: np.random.Generator,
                 desc.append(f"Lifetime: {prefix.strip(' -')} ({unit})")
     page = _page_id(table)
     rows = []
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         kind = _get(r, "media_type") or "other"
         reach, imp = _get(r, "reach"), _get(r, "impressions")
         paid = bool(_get(r, "is_paid"))
@@ -408,7 +408,7 @@ def write_legacy_xlsx(table: pd.DataFrame, path, *, exported_at, language: str =
     consumers.append(lead + list(_CONSUMER_KEYS))
     consumers.append([""] * len(lead) + ["Lifetime: The number of people who clicked anywhere "
                                          "in your post, by type. (Unique Users)"] * 4)
-    for cells, (_, r) in zip(rows, table.iterrows(), strict=True):
+    for cells, r in zip(rows, table.to_dict("records"), strict=True):
         counts = [_get(r, m) for m in ("likes", "comments", "shares")]
         # the breakdown leaves a cell empty when nobody did that action
         stories.append([_xl(c) for c in cells[:8]] +
@@ -623,7 +623,7 @@ def write_mbs_facebook(table: pd.DataFrame, path, *, exported_at, language: str 
     types = _MBS_TYPES["fr" if language == "fr" else "en"]
     lifetime = {"en": "Lifetime", "fr": "Global"}
     rows = [header]
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         kind = _get(r, "media_type") or "other"
         _, post = _split_id(r["post_id"])
         pick = "fr" if language == "fr" or (language == "bilingual" and rng.random() < 0.5) \
@@ -699,7 +699,7 @@ def write_mbs_instagram(table: pd.DataFrame, path, *, exported_at, language: str
     account_id = _ig_account_id(table)
     username = _account_name(table, "compte")
     rows = [header]
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         kind = _get(r, "media_type") or "other"
         pick = "fr" if language == "fr" or (language == "bilingual" and rng.random() < 0.5) \
             else "en"
@@ -768,7 +768,7 @@ def write_daily_series(table: pd.DataFrame, path, *, exported_at, language: str 
         name = "Nouveaux abonnés Facebook"
     exported = _utc(exported_at)
     rows = [["Date", "Primary"]]
-    for _, r in table.sort_values("date").iterrows():
+    for r in table.sort_values("date").to_dict("records"):
         day = r["date"].tz_convert("UTC").normalize()
         rows.append([f"{day:%Y-%m-%dT%H:%M:%S}", _int(_get(r, column))])
     start, end = _span(table["date"], exported)
@@ -815,7 +815,7 @@ def write_audience(table: pd.DataFrame, path, *, exported_at, language: str = "e
         writer.writerow([_DIMENSION_HEADERS[dim][lang == "fr"],
                          "Répartition" if lang == "fr" else "Distribution"])
         percent = dim in ("age", "gender")
-        for _, r in grp.iterrows():
+        for r in grp.to_dict("records"):
             bracket = _GENDER_LABELS[lang].get(r["bracket"], r["bracket"]) if dim == "gender" \
                 else r["bracket"]
             share = float(r["share"])
@@ -867,7 +867,7 @@ def write_facebook_graph(table: pd.DataFrame, path, *, exported_at, language: st
     era = _fb_era(exported, era or _table_era(table))
     page = _page_id(table)
     posts = []
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         pid = str(r["post_id"])
         kind = _get(r, "media_type") or "other"
         ins = []
@@ -940,7 +940,7 @@ def write_instagram_graph(table: pd.DataFrame, path, *, exported_at, language: s
     account_id = _ig_account_id(table)
     username = _account_name(table, "compte")
     posts = []
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         pid = str(r["post_id"])
         kind = _get(r, "media_type") or "other"
         media, product = _IG_GRAPH_TYPES.get(kind, ("IMAGE", "FEED"))
