@@ -291,3 +291,16 @@ def test_read_table_xlsx_and_explicit_format(tmp_path):
     assert raw.rows["source_row"].tolist() == [2, 3]
     with pytest.raises(ValueError):
         read_table(tmp_path / "f.xlsx", mapping={"date": "day"}, network="myspace")
+
+
+def test_day_first_switch_holds_for_the_whole_file(tmp_path):
+    path = tmp_path / "two_dates.csv"
+    path.write_text("ref;publié;mesuré;vues\n1;13/01/2020 10:00;02/03/2020;5\n"
+                    "2;01/02/2020 10:00;04/03/2020;6\n")
+    raw = read_table(path, network="facebook", mapping={
+        "post_id": "ref", "published_at": "publié", "date": "mesuré", "views": "vues"})
+    assert raw.rows["published_at"].tolist() == [pd.Timestamp("2020-01-13 10:00"),
+                                                 pd.Timestamp("2020-02-01 10:00")]
+    # nothing in this column exceeds 12, but the file is day-first
+    assert raw.rows["date"].tolist() == [pd.Timestamp("2020-03-02"), pd.Timestamp("2020-03-04")]
+    assert len([w for w in raw.warnings if "day-first" in w]) == 1

@@ -314,6 +314,7 @@ class Table:
         self._used: set[str] = set()
         self._frame: np.ndarray | None = None
         self._cols: dict[int, pd.Series] = {}
+        self._dayfirst = False
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
         self._warnings: list[str] = []
@@ -445,13 +446,19 @@ class Table:
               column: str | None = None) -> pd.Series:
         """Timestamps (naive or UTC, see :func:`_sniff.parse_datetimes`); bad → NaT + issue.
 
-        Sets :attr:`tz_aware` for :meth:`result`.
+        Month-first unless a first part greater than 12 appears; once one
+        column of the file switched to day-first (with a warning), the other
+        date columns of the file are read day-first too. Sets :attr:`tz_aware`
+        for :meth:`result`.
         """
         raw = self.raw(name)
         if raw is None:
             return pd.Series(pd.NaT, index=range(int(self._keep.sum())), dtype="datetime64[us]")
+        if dayfirst is None and self._dayfirst:
+            dayfirst = True  # a switch to day-first holds for the whole file
         res = _sniff.parse_datetimes(raw, dayfirst=dayfirst, date_format=date_format,
                                      name=column or name)
+        self._dayfirst = self._dayfirst or (res.dayfirst and date_format is None)
         if res.warning:
             self.warn(res.warning)
         self.issue(res.bad.to_numpy(), column or name, raw, "not a date/time")
