@@ -74,32 +74,59 @@ MANGLE_RATE = 0.08
 #: Header language of the exports (bilingual only where the layout knows it).
 LANGUAGE_SHARES = {"fr": 0.55, "en": 0.35, "bilingual": 0.10}
 
-#: Article era (2016-2019): network → (posts layout, followers layout, audience layout).
+#: Article era (2016-2019): network → list of (table, layout, writer options).
+#: Facebook: Toulouse and Grand Est download the legacy workbook, the others the CSV.
 ERA_LAYOUTS = {
-    "facebook": ("facebook_insights_legacy", "meta_daily_series", None),
-    "instagram": ("instagram_graph_json", None, None),
-    "x": ("x_tweet_activity", None, None),
-    "linkedin": ("linkedin_content", "linkedin_followers", None),
-    "youtube": ("youtube_studio_table", "youtube_studio_chart", None),
-    "snapchat": ("snapchat_manual_csv", None, None),
-    "viadeo": (None, None, None),  # no export exists: truth only
+    "facebook": [
+        ("posts", "facebook_insights_legacy", {}),
+        ("followers", "meta_daily_series", {"metric": "followers"}),
+        ("followers", "meta_daily_series", {"metric": "follows"}),
+        ("followers", "meta_daily_series", {"metric": "unfollows"}),
+        ("audience", "meta_audience", {}),
+    ],
+    "instagram": [("posts", "instagram_graph_json", {}), ("audience", "meta_audience", {})],
+    "x": [("posts", "x_tweet_activity", {})],
+    "linkedin": [("posts", "linkedin_content", {}), ("followers", "linkedin_followers", {})],
+    "youtube": [
+        ("posts", "youtube_studio_table", {"selection": "full"}),
+        ("followers", "youtube_studio_chart", {"metric": "gained"}),
+        ("followers", "youtube_studio_chart", {"metric": "lost"}),
+    ],
+    "snapchat": [("posts", "snapchat_manual_csv", {"with_followers": True})],
+    "viadeo": [],  # no export exists: truth only
 }
+_XLSX_ACCOUNTS = {("toulouse", "facebook"), ("grand_est", "facebook")}
 #: Today's layouts (modern bundle).
 MODERN_LAYOUTS = {
-    "facebook": ("meta_business_suite_posts", "meta_daily_series", None),
-    "instagram": ("meta_business_suite_posts", "meta_daily_series", None),
-    "x": ("x_account_analytics_content", "x_account_overview", None),
-    "linkedin": ("linkedin_content", "linkedin_followers", None),
-    "youtube": ("youtube_studio_table", "youtube_studio_chart", None),
-    "tiktok": ("tiktok_content", None, None),
+    "facebook": [
+        ("posts", "meta_business_suite_posts", {}),
+        ("followers", "meta_daily_series", {"metric": "followers"}),
+        ("followers", "meta_daily_series", {"metric": "follows"}),
+        ("followers", "meta_daily_series", {"metric": "unfollows"}),
+        ("audience", "meta_audience", {}),
+    ],
+    "instagram": [
+        ("posts", "meta_business_suite_instagram", {}),
+        ("followers", "meta_daily_series", {"metric": "follows"}),
+        ("audience", "meta_audience", {}),
+    ],
+    "x": [("posts", "x_account_analytics_content", {}), ("followers", "x_account_overview", {})],
+    "linkedin": [("posts", "linkedin_content", {}), ("followers", "linkedin_followers", {})],
+    "youtube": [
+        ("posts", "youtube_studio_table", {"selection": "full"}),
+        ("followers", "youtube_studio_chart", {"metric": "gained"}),
+        ("followers", "youtube_studio_chart", {"metric": "lost"}),
+    ],
+    "tiktok": [("posts", "tiktok_content", {})],
 }
 #: Layouts that produce CSV files (the only ones a spreadsheet re-save applies to).
 CSV_LAYOUTS = {
     "facebook_insights_legacy", "meta_business_suite_posts", "meta_daily_series", "x_tweet_activity",
     "x_account_analytics_content", "x_account_overview", "youtube_studio_table", "youtube_studio_chart",
-    "snapchat_manual_csv", "tiktok_content",
+    "snapchat_manual_csv", "tiktok_content", "meta_audience", "meta_business_suite_instagram",
 }
-_BILINGUAL = {"meta_business_suite_posts", "meta_daily_series"}
+_EN_ONLY = {"facebook_insights_legacy", "facebook_insights_legacy_xlsx"}  # no French legacy export known
+_BILINGUAL = {"meta_business_suite_posts", "meta_business_suite_instagram"}
 _MONTHLY = {"x_tweet_activity"}
 _TRUTH_TABLES = ("posts", "followers", "audience", "conversations")
 _PARIS = "Europe/Paris"
@@ -216,12 +243,11 @@ def export_plan(panel, *, seed: int, layouts: dict | None = None, modern: bool =
     first_day = panel.followers.groupby("account", observed=True)["date"].min()
     rows = []
     for coll, account, network in accounts:
-        posts_l, fol_l, aud_l = layouts.get(network, (None, None, None))
         born = first_day.get(account)
         acc_start = max(days[0], born.tz_localize(None)) if born is not None else days[0]
-        for table, layout in (("posts", posts_l), ("followers", fol_l), ("audience", aud_l)):
-            if layout is None:
-                continue
+        for table, layout, options in layouts.get(network, []):
+            if not modern and layout == "facebook_insights_legacy" and (coll, network) in _XLSX_ACCOUNTS:
+                layout = "facebook_insights_legacy_xlsx"
             freq = "M" if (modern or layout in _MONTHLY) else "Q"
             periods = _periods(acc_start, days[1], freq)
             for k, (s, e) in enumerate(periods):
@@ -234,7 +260,7 @@ def export_plan(panel, *, seed: int, layouts: dict | None = None, modern: bool =
                 local = local.round("s")
                 exported = local.tz_localize(_PARIS, ambiguous=True, nonexistent="shift_forward").tz_convert("UTC")
                 csv_like = layout in CSV_LAYOUTS
-                resave = None
+                resave = ""
                 if csv_like and rng.random() < RESAVE_RATE:
                     resave = "fr_excel" if rng.random() < 2 / 3 else "fr_excel_utf8"
                 mangle = 1.0 if (csv_like and table == "posts" and rng.random() < MANGLE_RATE) else 0.0
@@ -243,9 +269,12 @@ def export_plan(panel, *, seed: int, layouts: dict | None = None, modern: bool =
                 if layout not in _BILINGUAL:
                     probs[langs.index("bilingual")] = 0.0
                 language = langs[int(rng.choice(len(langs), p=probs / probs.sum()))]
+                if layout in _EN_ONLY:
+                    language = "en"
                 rows.append({
                     "collectivite": coll, "account": account, "network": network, "table": table,
-                    "layout": layout, "period_start": s, "period_end": e, "exported_at": exported,
+                    "layout": layout, "options": json.dumps(options, sort_keys=True),
+                    "period_start": s, "period_end": e, "exported_at": exported,
                     "language": language, "resave": resave, "mangle_ids": mangle, "overlap": overlap,
                 })
     return pd.DataFrame(rows)
@@ -253,14 +282,19 @@ def export_plan(panel, *, seed: int, layouts: dict | None = None, modern: bool =
 
 def _slice_posts(posts: pd.DataFrame, plan: pd.DataFrame) -> dict[int, pd.DataFrame]:
     """Posts of each planned file, with lifetime metrics as of that export."""
-    pub_local = posts["published_at"].dt.tz_convert(_PARIS).dt.tz_localize(None)
-    # all (file, post) memberships
+    pub_local = posts["published_at"].dt.tz_convert(_PARIS).dt.tz_localize(None).to_numpy()
+    account = posts["account"].to_numpy(dtype=object)
+    by_account = {}
+    for acc in pd.unique(account):  # positions of each account's posts, in time order
+        pos = np.flatnonzero(account == acc)
+        by_account[acc] = pos[np.argsort(pub_local[pos], kind="stable")]
     members = []
     for i, r in plan[plan["table"] == "posts"].iterrows():
-        m = (posts["account"] == r["account"]).to_numpy() & (pub_local >= r["period_start"]).to_numpy() & (
-            pub_local < r["period_end"] + pd.Timedelta(days=1)
-        ).to_numpy()
-        idx = np.flatnonzero(m)
+        pos = by_account.get(r["account"], np.array([], dtype=np.int64))
+        times = pub_local[pos]
+        lo = np.searchsorted(times, np.datetime64(r["period_start"]), side="left")
+        hi = np.searchsorted(times, np.datetime64(r["period_end"] + pd.Timedelta(days=1)), side="left")
+        idx = np.sort(pos[lo:hi])
         members.append(pd.DataFrame({"file": i, "row": idx, "exported_at": r["exported_at"]}))
     if not members:
         return {}
@@ -287,7 +321,10 @@ def _slice_posts(posts: pd.DataFrame, plan: pd.DataFrame) -> dict[int, pd.DataFr
 def _slice_table(frame: pd.DataFrame, r) -> pd.DataFrame:
     day = frame["date"].dt.tz_localize(None)
     m = (frame["account"] == r["account"]) & (day >= r["period_start"]) & (day <= r["period_end"])
-    return frame.loc[m].reset_index(drop=True)
+    out = frame.loc[m]
+    if r["table"] == "audience" and len(out):  # one snapshot per file: the latest in the period
+        out = out[out["date"] == out["date"].max()]
+    return out.reset_index(drop=True)
 
 
 def _normalise_zip(path: Path, exported_at: pd.Timestamp) -> None:
@@ -312,6 +349,12 @@ def _normalise_zip(path: Path, exported_at: pd.Timestamp) -> None:
     path.write_bytes(buf.getvalue())
 
 
+def _compact_json(path: Path) -> None:
+    """Re-serialise a JSON export compactly, as the Graph API sends it (keys keep their order)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def _write_raw(panel, plan: pd.DataFrame, root: Path, base: Path, *, seed: int) -> tuple[pd.DataFrame, list[str]]:
     from .exports import WRITERS, write_export
 
@@ -324,13 +367,21 @@ def _write_raw(panel, plan: pd.DataFrame, root: Path, base: Path, *, seed: int) 
             table = post_slices.get(i, panel.posts.iloc[:0])
         else:
             table = _slice_table(getattr(panel, r["table"]), r)
+        if len(table) == 0:  # nobody exports an empty period (e.g. a dormant account)
+            files.append("")
+            n_rows.append(0)
+            continue
         folder = root / r["collectivite"] / r["network"] / r["account"]
         before = set(folder.rglob("*")) if folder.exists() else set()
         rng = np.random.default_rng(np.random.SeedSequence([int(seed), 31, i]))
+        options = json.loads(r["options"])
+        if options.pop("with_followers", False):
+            options["followers"] = _slice_table(panel.followers, {**r, "table": "followers"})
         try:
             path = write_export(
                 r["layout"], table, folder, exported_at=r["exported_at"], language=r["language"],
-                resave=r["resave"], mangle_ids=float(r["mangle_ids"]), rng=rng,
+                resave=r["resave"] or None, mangle_ids=float(r["mangle_ids"]), rng=rng,
+                **options,
             )
         except Exception as exc:  # a writer's bug must not hide which file failed
             raise EngagementError(
@@ -342,10 +393,12 @@ def _write_raw(panel, plan: pd.DataFrame, root: Path, base: Path, *, seed: int) 
             raise EngagementError(f"export file {path} written twice: two exports share one file name")
         if path.suffix.lower() in (".xlsx", ".zip"):
             _normalise_zip(path, r["exported_at"])
+        elif path.suffix.lower() == ".json":
+            _compact_json(path)
         files.append(path.relative_to(base).as_posix())
         n_rows.append(len(table))
     plan = plan.assign(file=files, n_rows=n_rows)
-    return plan, missing
+    return plan[plan["file"] != ""].reset_index(drop=True), missing
 
 
 def _index_frame(plan: pd.DataFrame) -> pd.DataFrame:
@@ -353,7 +406,7 @@ def _index_frame(plan: pd.DataFrame) -> pd.DataFrame:
     for c in ("period_start", "period_end"):
         out[c] = out[c].dt.strftime("%Y-%m-%d")
     out["exported_at"] = out["exported_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    cols = ["file", "collectivite", "account", "network", "table", "layout", "period_start", "period_end",
+    cols = ["file", "collectivite", "account", "network", "table", "layout", "options", "period_start", "period_end",
             "exported_at", "language", "resave", "mangle_ids", "overlap", "n_rows"]
     return out[cols].sort_values("file").reset_index(drop=True)
 

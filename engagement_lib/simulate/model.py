@@ -363,7 +363,7 @@ class _Simulation:
                 if d1 >= d0:
                     rate[i, d0 : d1 + 1] = r
         rate *= self.exists
-        wd = self.days.dayofweek.to_numpy()
+        wd = self.days.day_of_week.to_numpy()
         share = np.array([sc.effects.posting_habits[a.network]["weekday_share"] for a in self.accounts])
         share = share / share.mean(axis=1, keepdims=True)
         counts = rng.poisson(rate * share[:, wd])
@@ -377,7 +377,7 @@ class _Simulation:
         sc, rng, N = self.scenario, self.rng, self.N
         acc, day = self.p_acct, self.p_day
         net = self.net[acc]
-        wd_day = self.days.dayofweek.to_numpy()[day]
+        wd_day = self.days.day_of_week.to_numpy()[day]
         weekend = wd_day >= 5
         # local hour from the posting habits of the network
         nets = sorted(set(self.net))
@@ -388,19 +388,16 @@ class _Simulation:
             habit[2 * k + 1] = h["weekend"]
         net_code = np.searchsorted(nets, net)
         hour = _draw_categorical(rng, habit, 2 * net_code + weekend)
+        # whole minutes: most exports print HH:MM, so the truth keeps no seconds
         minute = rng.integers(0, 60, N)
-        second = rng.integers(0, 60, N)
         local_naive = (
-            self.days.to_numpy()[day]
-            + hour.astype("timedelta64[h]")
-            + minute.astype("timedelta64[m]")
-            + second.astype("timedelta64[s]")
+            self.days.to_numpy()[day] + hour.astype("timedelta64[h]") + minute.astype("timedelta64[m]")
         )
         local = pd.DatetimeIndex(local_naive).tz_localize(
             PARIS, ambiguous=np.ones(N, dtype=bool), nonexistent="shift_forward"
         )
         utc = local.tz_convert("UTC")
-        local_wd = local.dayofweek.to_numpy()
+        local_wd = local.day_of_week.to_numpy()
         local_hour = local.hour.to_numpy()
         office = (local_wd < 5) & (local_hour >= 8) & (local_hour < 18)
 
@@ -785,7 +782,7 @@ def _conversations(scenario, sim, posts, rng, seed) -> pd.DataFrame:
     o_end = np.array([p.office_end for p in params])[coll]
     cover = np.array([p.weekend_cover for p in params])[coll]
     local = pd.DatetimeIndex(received.astype("datetime64[us]")).tz_localize("UTC").tz_convert(PARIS)
-    wd = local.dayofweek.to_numpy()
+    wd = local.day_of_week.to_numpy()
     hr = local.hour.to_numpy() + local.minute.to_numpy() / 60.0
     day0 = local.tz_localize(None).normalize().to_numpy()
     weekend = wd >= 5

@@ -546,7 +546,7 @@ def _networks(era: str) -> dict[str, NetworkSpec]:
             view_rate=1.4,  # views per follower (median; For You reach)
             completion_rate=0.18,
             follow_rate=0.002,
-            metrics=("views", "likes", "comments", "shares", "saves", "completions", "follows"),
+            metrics=("views", "likes", "comments", "shares", "saves", "completions"),  # no follows column
             media_mix={"reel": 1.0},
             media_multiplier={"reel": 1.0},
             growth=0.8,
@@ -813,7 +813,7 @@ def _accounts() -> tuple[AccountSpec, ...]:
         # Toulouse: Facebook and Twitter since 2009, Instagram, then Snapchat (FACT: article).
         A("toulouse", "facebook", "toulouse", "Ville de Toulouse", 105_000, full(1.4), _mix(**_CITY),
           growth=0.215),  # FACT: big-city FB pages +24 %/year (informer-autrement 2017) → log 0.215
-        A("toulouse", "x", "toulouse_x", "Toulouse", 124_000, full(4.0), _mix(**{**_CITY, "job_offer": 0.04}),
+        A("toulouse", "x", "toulouse_x", "Toulouse", 124_000, full(3.5), _mix(**{**_CITY, "job_offer": 0.04}),
           followers_date="2016-03-03", growth=0.17),  # FACT: ≈124,000 followers on 3 March 2016
         A("toulouse", "instagram", "toulouse_ig", "toulouse", 14_000, full(0.6),
           _mix(event_culture=0.3, tourism=0.25, sport=0.15, environment=0.1, heritage_quiz=0.05, service_alert=0.05,
@@ -838,7 +838,7 @@ def _accounts() -> tuple[AccountSpec, ...]:
           _mix(event_culture=0.45, heritage_quiz=0.15, sport=0.2, tourism=0.2)),
         # Val-de-Marne: seven networks (FACT: article).
         A("val_de_marne", "facebook", "valdemarne", "Val-de-Marne, le Département", 38_000, full(1.1), _mix(**_DEPT)),
-        A("val_de_marne", "x", "valdemarne_x", "valdemarne", 30_000, full(2.6), _mix(**_DEPT)),
+        A("val_de_marne", "x", "valdemarne_x", "valdemarne", 30_000, full(2.2), _mix(**_DEPT)),
         A("val_de_marne", "instagram", "valdemarne_ig", "valdemarne", 5_500, full(0.5),
           _mix(event_culture=0.3, environment=0.2, tourism=0.2, sport=0.15, service_alert=0.05, council_news=0.1)),
         A("val_de_marne", "snapchat", "valdemarne_snap", "valdemarne94", 1_500, full(0.25),
@@ -850,7 +850,7 @@ def _accounts() -> tuple[AccountSpec, ...]:
           _mix(event_culture=0.4, council_news=0.3, environment=0.15, sport=0.15)),
         # Grand Est: six networks (FACT: article); the choice of the sixth (Snapchat) is an ASSUMPTION.
         A("grand_est", "facebook", "grandest", "Région Grand Est", 55_000, full(1.8), _mix(**_DEPT)),
-        A("grand_est", "x", "grandest_x", "regiongrandest", 24_000, full(3.2), _mix(**_DEPT)),
+        A("grand_est", "x", "grandest_x", "regiongrandest", 24_000, full(2.6), _mix(**_DEPT)),
         A("grand_est", "instagram", "grandest_ig", "regiongrandest", 4_500, full(0.6),
           _mix(tourism=0.35, event_culture=0.3, environment=0.15, sport=0.15, council_news=0.05)),
         A("grand_est", "linkedin", "grandest_li", "Région Grand Est", 9_000, full(0.55), _mix(**_PRO)),
