@@ -71,7 +71,9 @@ class RawExport:
         A :class:`engagement_lib.schema.Network` value.
     table : str
         Canonical table the rows feed: ``"posts"``, ``"followers"``,
-        ``"audience"`` or ``"conversations"``.
+        ``"audience"`` or ``"conversations"`` — or ``"page_metrics"``
+        (``date, metric, value``) for page-level daily series that have no
+        canonical table (Meta views/visits, LinkedIn/YouTube page metrics).
     rows : pandas.DataFrame
         The data rows (see the module docstring for the contract).
     timezone : str
