@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import EngagementError
 from ..schema import MEDIA_TYPES, METRICS, NETWORKS
@@ -84,6 +86,28 @@ class Panel:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _strings(values, codes=None):
+    """A pandas ``str`` array: ``values[codes]`` (or ``values``), built through pyarrow (fast)."""
+    arr = values if isinstance(values, pa.Array) else pa.array(list(values) if codes is not None else values,
+                                                                 pa.string())
+    if codes is not None:
+        arr = pc.take(arr, pa.array(np.asarray(codes, dtype=np.int64)))
+    return pd.array(arr, dtype="str")
+
+
+def _network_cat(networks: np.ndarray, codes=None) -> pd.Categorical:
+    """Categorical of network names (``networks[codes]``), built from integer codes."""
+    lookup = np.array([NETWORKS.index(n) for n in networks], dtype=np.int64)
+    return pd.Categorical.from_codes(lookup if codes is None else lookup[codes], dtype=_NET_CAT)
+
+
+def _constant(value, n, dtype="str"):
+    """A column of ``n`` identical values (None gives a missing column)."""
+    if dtype == "str":
+        return _strings(pa.array([value], pa.string()), np.zeros(n, dtype=np.int64))
+    return pd.array(np.full(n, value, dtype=object), dtype=dtype)
 
 
 def _nb(rng: np.random.Generator, mean: np.ndarray, k: float) -> np.ndarray:
@@ -568,15 +592,19 @@ class _Simulation:
         ms = utc.asi8 // 1000  # microseconds → milliseconds
         handles = [a.display_name.replace(" ", "") if a.network == "x" else a.account for a in self.accounts]
         pages = [page_id(a.account, a.network) for a in self.accounts]
-        post_id = np.empty(N, dtype=object)
-        permalink = np.empty(N, dtype=object)
+        pid_parts, link_parts, positions = [], [], []
         for n in nets:
             rows = np.flatnonzero(net == n)
             if rows.size == 0:
                 continue
             pid, link = make_post_ids(n, ms[rows], acc[rows], handles, pages, rng)
-            post_id[rows] = pid.to_numpy(zero_copy_only=False)
-            permalink[rows] = link.to_numpy(zero_copy_only=False)
+            pid_parts.append(pid)
+            link_parts.append(link.cast(pa.string()))
+            positions.append(rows)
+        inverse = np.empty(N, dtype=np.int64)
+        inverse[np.concatenate(positions)] = np.arange(N)
+        post_id = pc.take(pa.concat_arrays(pid_parts), pa.array(inverse))
+        permalink = pc.take(pa.concat_arrays(link_parts), pa.array(inverse))
         place_names = sorted({c.id if not c.synthetic else "_synthetic" for c in sc.collectivites})
         place_of_coll = np.array([
             place_names.index("_synthetic" if c.synthetic else c.id) for c in sc.collectivites
@@ -590,29 +618,29 @@ class _Simulation:
         self.post_follows = getattr(self, "_post_follows", np.zeros(N, dtype=np.int64))
 
         frame = {
-            "collectivite": pd.array(np.array(self.coll_ids, dtype=object)[self.coll_code[acc]], dtype="str"),
-            "account": pd.array(np.array([a.account for a in self.accounts], dtype=object)[acc], dtype="str"),
-            "network": pd.Categorical(net, dtype=_NET_CAT),
-            "post_id": pd.array(post_id, dtype="str"),
+            "collectivite": _strings(self.coll_ids, self.coll_code[acc]),
+            "account": _strings([a.account for a in self.accounts], acc),
+            "network": _network_cat(self.net, acc),
+            "post_id": _strings(post_id),
             "published_at": utc,
             "media_type": pd.Categorical.from_codes(media, dtype=_MEDIA_CAT),
-            "topic": pd.array(np.array(TOPICS, dtype=object)[topic], dtype="str"),
+            "topic": _strings(TOPICS, topic),
             "label": pd.array(label, dtype="str"),
-            "text": pd.Series(pd.arrays.ArrowExtensionArray(texts)).astype("str").array,
-            "permalink": pd.array(permalink, dtype="str"),
+            "text": pd.array(texts, dtype="str"),
+            "permalink": _strings(permalink),
             "is_paid": pd.array(is_paid, dtype="boolean"),
         }
         for m in METRICS:
             v = cols[m]
             frame[m] = pd.arrays.IntegerArray(np.maximum(v, 0), v < 0)
-        frame["metric_era"] = pd.array(np.full(N, sc.metric_era, dtype=object), dtype="str")
-        frame["source_format"] = pd.array(np.full(N, "truth", dtype=object), dtype="str")
-        frame["source_file"] = pd.array(np.full(N, None, dtype=object), dtype="str")
-        frame["source_row"] = pd.array(np.full(N, None, dtype=object), dtype="Int64")
+        frame["metric_era"] = _constant(sc.metric_era, N)
+        frame["source_format"] = _constant("truth", N)
+        frame["source_file"] = _constant(None, N)
+        frame["source_row"] = _constant(None, N, "Int64")
         frame["exported_at"] = pd.DatetimeIndex(np.full(N, np.datetime64("NaT", "us"))).tz_localize("UTC")
         posts = pd.DataFrame(frame)
         posts.index = pd.RangeIndex(N)
-        order = np.lexsort((post_id.astype(str), utc.asi8, acc, self.coll_code[acc]))
+        order = np.lexsort((post_id.to_numpy(zero_copy_only=False), utc.asi8, acc, self.coll_code[acc]))
         self.post_order = order
         posts = posts.take(order).reset_index(drop=True)
         self.post_acct_sorted = acc[order]
@@ -660,16 +688,16 @@ class _Simulation:
         has_lost = np.array(["lost" in flows[a.account] for a in self.accounts])[acc_idx]
         n = len(acc_idx)
         frame = pd.DataFrame({
-            "collectivite": pd.array(np.array(self.coll_ids, dtype=object)[self.coll_code[acc_idx]], dtype="str"),
-            "account": pd.array(np.array([a.account for a in self.accounts], dtype=object)[acc_idx], dtype="str"),
-            "network": pd.Categorical(self.net[acc_idx], dtype=_NET_CAT),
+            "collectivite": _strings(self.coll_ids, self.coll_code[acc_idx]),
+            "account": _strings([a.account for a in self.accounts], acc_idx),
+            "network": _network_cat(self.net, acc_idx),
             "date": dates,
             "followers": pd.array(followers[acc_idx, day_idx], dtype="Int64"),
             "new_followers": pd.arrays.IntegerArray(new[acc_idx, day_idx].astype(np.int64), ~has_new),
             "lost_followers": pd.arrays.IntegerArray(lost[acc_idx, day_idx].astype(np.int64), ~has_lost),
-            "source_format": pd.array(np.full(n, "truth", dtype=object), dtype="str"),
-            "source_file": pd.array(np.full(n, None, dtype=object), dtype="str"),
-            "source_row": pd.array(np.full(n, None, dtype=object), dtype="Int64"),
+            "source_format": _constant("truth", n),
+            "source_file": _constant(None, n),
+            "source_row": _constant(None, n, "Int64"),
         })
         order = np.lexsort((day_idx, acc_idx, self.coll_code[acc_idx]))
         return frame.take(order).reset_index(drop=True)
@@ -689,33 +717,52 @@ def audience_profile(scenario: Scenario, account: AccountSpec) -> np.ndarray:
 
 
 def _audience(scenario: Scenario, sim: _Simulation, rng: np.random.Generator) -> pd.DataFrame:
-    months = sim.days[sim.days.day == 1]
-    rows = []
-    for i, a in enumerate(sim.accounts):
-        spec = scenario.networks[a.network]
-        if not spec.has_audience:
-            continue
-        ages = audience_profile(scenario, a)
-        ages = ages / ages.sum()
-        gender = np.asarray(scenario.effects.audience["gender"].get(a.network, [0.5, 0.49, 0.01]), float)
-        for m in months:
-            d = int((m - sim.days[0]) / pd.Timedelta(days=1))
-            if not sim.exists[i, d] or sim.followers_matrix[i, d] < 100:
-                continue  # platforms hide demographics of tiny audiences
-            for dim, base, brackets, conc in (("age", ages, AGE_BRACKETS, 800.0), ("gender", gender, GENDER_BRACKETS, 2000.0)):
-                share = rng.dirichlet(base * conc + 1e-3)
-                share = np.round(share, 4)
-                share[-1] = max(0.0, round(1.0 - share[:-1].sum(), 4))
-                for b, s in zip(brackets, share):
-                    rows.append((a.collectivite, a.account, a.network, m, dim, b, float(s)))
-    frame = pd.DataFrame(rows, columns=["collectivite", "account", "network", "date", "dimension", "bracket", "share"])
-    n = len(frame)
-    frame = frame.astype({"collectivite": "str", "account": "str", "dimension": "str", "bracket": "str"})
-    frame["network"] = pd.Categorical(frame["network"], dtype=_NET_CAT)
-    frame["date"] = pd.DatetimeIndex(frame["date"]).as_unit("us").tz_localize("UTC")
-    frame["source_format"] = pd.array(np.full(n, "truth", dtype=object), dtype="str")
-    frame["source_file"] = pd.array(np.full(n, None, dtype=object), dtype="str")
-    frame["source_row"] = pd.array(np.full(n, None, dtype=object), dtype="Int64")
+    """Monthly age and gender shares per account (Dirichlet around the planted profile)."""
+    month_days = np.flatnonzero(sim.days.day == 1)
+    keep_acc = [i for i, a in enumerate(sim.accounts) if scenario.networks[a.network].has_audience]
+    blocks = []
+    for dim, brackets, conc in (("age", AGE_BRACKETS, 800.0), ("gender", GENDER_BRACKETS, 2000.0)):
+        base = np.zeros((sim.A, len(brackets)))
+        for i in keep_acc:
+            a = sim.accounts[i]
+            if dim == "age":
+                v = audience_profile(scenario, a)
+            else:
+                v = np.asarray(scenario.effects.audience["gender"].get(a.network, [0.5, 0.49, 0.01]), float)
+            base[i] = v / v.sum()
+        blocks.append((dim, brackets, conc, base))
+    acc_i, day_i = np.meshgrid(np.asarray(keep_acc, dtype=np.int64), month_days, indexing="ij")
+    acc_i, day_i = acc_i.ravel(), day_i.ravel()
+    # platforms hide demographics of tiny audiences
+    ok = sim.exists[acc_i, day_i] & (sim.followers_matrix[acc_i, day_i] >= 100)
+    acc_i, day_i = acc_i[ok], day_i[ok]
+    parts = []
+    for dim, brackets, conc, base in blocks:
+        k = len(brackets)
+        draws = rng.gamma(base[acc_i] * conc + 1e-3)
+        share = np.round(draws / draws.sum(axis=1, keepdims=True), 4)
+        share[:, -1] = np.maximum(0.0, np.round(1.0 - share[:, :-1].sum(axis=1), 4))
+        parts.append(pd.DataFrame({
+            "acc": np.repeat(acc_i, k), "day": np.repeat(day_i, k), "dim_order": 0 if dim == "age" else 1,
+            "b": np.tile(np.arange(k), len(acc_i)), "dimension": dim,
+            "bracket": np.asarray(brackets, dtype=object)[np.tile(np.arange(k), len(acc_i))],
+            "share": share.ravel(),
+        }))
+    long = pd.concat(parts, ignore_index=True).sort_values(["acc", "day", "dim_order", "b"], kind="stable")
+    acc = long["acc"].to_numpy()
+    n = len(long)
+    frame = pd.DataFrame({
+        "collectivite": _strings(sim.coll_ids, sim.coll_code[acc]),
+        "account": _strings([a.account for a in sim.accounts], acc),
+        "network": _network_cat(sim.net, acc),
+        "date": sim.days[long["day"].to_numpy()].tz_localize("UTC"),
+        "dimension": pd.array(long["dimension"].to_numpy(), dtype="str"),
+        "bracket": pd.array(long["bracket"].to_numpy(), dtype="str"),
+        "share": long["share"].to_numpy(dtype=float),
+        "source_format": _constant("truth", n),
+        "source_file": _constant(None, n),
+        "source_row": _constant(None, n, "Int64"),
+    })
     return frame
 
 
@@ -799,21 +846,24 @@ def _conversations(scenario, sim, posts, rng, seed) -> pd.DataFrame:
     delay_min = np.exp(np.log(med) + sig * rng.standard_normal(n))
     replied = pickup + (delay_min * 60e6).astype(np.int64)
     never = rng.random(n) < p_never
-    # authors: a pool per account, skewed towards regulars
+    # authors: a pool per account, skewed towards regulars; hashed once per distinct author
     pool = np.maximum(50, np.bincount(acc, minlength=sim.A) // 3)
     who = (pool[acc] * rng.random(n) ** 2).astype(np.int64)
-    keys = np.char.add(np.char.add(np.array([f"{a.network}:{a.account}:" for a in sim.accounts])[acc], ""),
-                       who.astype(str))
-    uniq, inv = np.unique(keys, return_inverse=True)
-    authors = np.array(hash_authors(list(uniq), f"engagement-sim-{seed}"), dtype=object)[inv]
+    base = int(pool.max()) + 1
+    code = acc.astype(np.int64) * base + who
+    uniq, inv = np.unique(code, return_inverse=True)
+    prefix = [f"{a.network}:{a.account}:" for a in sim.accounts]
+    keys = [f"{prefix[c // base]}{c % base}" for c in uniq.tolist()]
+    authors = np.array(hash_authors(keys, f"engagement-sim-{seed}"), dtype=object)[inv]
     order = np.lexsort((post_id.astype(str), channel, received, acc, coll))
     received, acc, channel, post_id = received[order], acc[order], channel[order], post_id[order]
     replied, never, authors, coll = replied[order], never[order], authors[order], coll[order]
     frame = pd.DataFrame({
-        "collectivite": pd.array(np.array(sim.coll_ids, dtype=object)[coll], dtype="str"),
-        "account": pd.array(np.array([a.account for a in sim.accounts], dtype=object)[acc], dtype="str"),
-        "network": pd.Categorical(sim.net[acc], dtype=_NET_CAT),
-        "conversation_id": pd.array([f"conv{i:08d}" for i in range(n)], dtype="str"),
+        "collectivite": _strings(sim.coll_ids, coll),
+        "account": _strings([a.account for a in sim.accounts], acc),
+        "network": _network_cat(sim.net, acc),
+        "conversation_id": pd.array(pc.binary_join_element_wise(
+            "conv", pc.utf8_lpad(pa.array(np.arange(n)).cast(pa.string()), 8, "0"), ""), dtype="str"),
         "channel": pd.array(channel.astype(object), dtype="str"),
         "received_at": pd.DatetimeIndex(received.astype("datetime64[us]")).tz_localize("UTC"),
         "replied_at": pd.DatetimeIndex(np.where(never, np.datetime64("NaT", "us"), replied.astype("datetime64[us]")))
