@@ -12,7 +12,8 @@ facebook   ``story_fbid=<id>``, ``/posts/<id>``, ``/reel/<id>``,
            ``/videos/[<slug>/]<id>``, ``/photos/<album>/<id>``,
            ``fbid=<id>``, ``/permalink/<id>``
 instagram  ``/p/<shortcode>``, ``/reel/<shortcode>``, ``/tv/<shortcode>``
-           (the shortcode is the media ID in base 64, decoded here)
+           (the shortcode is Instagram's internal media ID in base 64, which
+           differs from the Graph API / Business Suite ID)
 x          ``/status/<id>``
 linkedin   ``urn:li:activity:<id>`` (also ``share``, ``ugcPost``)
 youtube    ``watch?v=<id>``, ``youtu.be/<id>``, ``/shorts/<id>``
@@ -121,7 +122,9 @@ def instagram_shortcode_to_id(shortcode: str) -> str | None:
 def ids_from_permalinks(permalinks: pd.Series, network: str) -> pd.Series:
     """Extract the post ID from permalinks (NA where no pattern matches).
 
-    Instagram shortcodes are decoded to numeric media IDs when possible.
+    For Instagram this is the shortcode; :func:`instagram_shortcode_to_id`
+    decodes it to Instagram's internal media ID, which is *not* the ID of the
+    Graph API and Business Suite exports.
     """
     text = permalinks.astype("str")
     out = pd.Series(pd.NA, index=permalinks.index, dtype="str")
@@ -134,9 +137,6 @@ def ids_from_permalinks(permalinks: pd.Series, network: str) -> pd.Series:
             break
         found = text[todo].str.extract(pattern, expand=False)
         found = found[found.notna()]
-        if pattern in _PATTERNS["instagram"]:
-            decoded = found.map(instagram_shortcode_to_id)
-            found = decoded.where(decoded.notna(), found)
         out.loc[found.index] = found
         todo.loc[found.index] = False
     return out

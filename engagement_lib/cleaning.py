@@ -19,17 +19,20 @@ The rules, in the order they are applied to each export
 **Who the row belongs to.** ``collectivite`` and ``account`` are each taken
 from the first source that has them: the caller's ``collectivite=``/
 ``account=`` arguments; else the folder structure
-``<collectivite>/<network>/<account>/<file>`` (the layout of
+``<collectivite>/<network>/<account>/.../<file>`` (the layout of
 ``datasets/raw``) or ``<collectivite>/<network>/<file>`` (collectivité only):
-the folder right above the file, or the one above that, is named after the
-export's network (``twitter`` counts as ``x``); else the export itself, when
-the reader found a page or account name (``collectivite``/``account``
-columns of ``RawExport.rows``). Explicit labels win over the platform's
-display name because the display name (``Ville de Toulouse``) differs from
-the handle the analyst chose (``toulouse``) and may change over time; the
-export's own name is kept in ``account_name`` when it differs. A row still
-without a collectivité or an account goes to the quarantine with the
-reason; nothing is invented. The report says, per file, where each came from.
+the folder named after a network nearest to the file (``twitter`` counts as
+``x``) — within the folder given to :func:`clean` when it was given one;
+else the export itself, when the reader found a page or account name
+(``collectivite``/``account`` columns of ``RawExport.rows``). Explicit labels
+win over the platform's display name because the display name (``Ville de
+Toulouse``) differs from the handle the analyst chose (``toulouse``) and may
+change over time; the export's own name is kept in ``account_name`` when it
+differs. A row still without a collectivité or an account goes to the
+quarantine with the reason; nothing is invented. The report says, per file,
+where each came from. When the network folder names another network than
+the reader's (a Meta demographic file cannot tell Facebook from Instagram),
+the folder wins and the report says so in ``warnings``.
 
 **Cells the reader could not parse** (``RawExport.issues``): the row is
 quarantined with the reader's reason; an Excel-mangled ``post_id`` is not a
@@ -46,16 +49,23 @@ flagged per row (``dst_nonexistent``, ``dst_ambiguous``). A missing or
 unreadable timestamp quarantines the row.
 
 **Post IDs.** IDs are strings. An ID in scientific notation
-(``1.22158E+17``, Excel-mangled) or missing is re-keyed on the ID held in
-the permalink (Facebook ``/posts/<id>``, ``story_fbid=``, ``/reel/<id>``;
-Instagram shortcodes, decoded; X ``/status/<id>``; LinkedIn
-``urn:li:activity:<id>``; YouTube ``watch?v=``; TikTok ``/video/<id>``,
-see :mod:`engagement_lib._post_ids`); a re-keyed ID that disagrees with the
-digits Excel kept is flagged (``rekeyed_id_mismatch``). Without a usable
-permalink the row is quarantined. A 16+ digit ID whose digits after the
-15th are zeros (Excel padding) is re-keyed when the permalink gives a
-different ID that agrees with the kept digits, else flagged
-(``id_precision_suspect``).
+(``1.22158E+17``, Excel-mangled) or missing is re-keyed, in order: on the
+sound ID of the same post in another export of the same call (same
+permalink, compared without scheme, ``www.``, trailing ``/`` or ``:0``);
+else on the ID held in the permalink (Facebook ``/posts/<id>``,
+``story_fbid=``, ``/reel/<id>``; X ``/status/<id>``; LinkedIn
+``urn:li:activity:<id>``; YouTube ``watch?v=``; TikTok ``/video/<id>``, see
+:mod:`engagement_lib._post_ids`), with the page ID put back in front of a
+bare Facebook post ID (``<page>_<post>``, the key readers use) when the
+export's other IDs have that shape or it has none. A re-keyed ID that
+disagrees with the digits Excel kept is flagged (``rekeyed_id_mismatch``).
+An Instagram URL only holds a shortcode, which decodes to Instagram's internal
+ID, not to the export's: it is used when it agrees with the kept digits, else
+the shortcode itself becomes the key (flagged ``rekeyed_from_shortcode``).
+Without a usable permalink the row is quarantined. A 16+ digit ID whose
+digits after the 15th are zeros (Excel padding) is re-keyed when the
+permalink gives a different ID that agrees with the kept digits, else
+flagged (``id_precision_suspect``).
 
 **Media types.** Every platform's raw label, English or French, is mapped
 onto :class:`~engagement_lib.schema.MediaType` (see
@@ -92,9 +102,14 @@ for conversations the same ``conversation_id``) read several times keeps the
 row of the *latest export*: the one with the latest ``RawExport.exported_at``;
 an export without one is dated by its latest published date (or day); ties go
 to the latest published date, then to the export that comes later in the
-input list, then to the row further down the file. Dropped rows are counted
-as merged duplicates, split into *exact* duplicates (same values) and
-*conflicting* ones (values differ: the columns are named in the flag).
+input list, then to the row further down the file. Values that row lacks are
+filled from the older ones, latest first (Meta's daily series come one metric
+per file: follows, unfollows and totals of one day are three rows that merge
+into one). Merged rows are counted as duplicates, split into *exact* (same
+values), *conflicting* (two present values differ: the latest wins and the
+flag names the columns) and *complementary* (they only fill gaps); each is
+listed in ``flags`` (``exact_duplicate``, ``duplicate_id_differs``,
+``duplicate_complementary``) with the file and line of the row kept.
 Two different networks sharing a post ID (which the schema forbids) are
 quarantined.
 
@@ -105,6 +120,8 @@ ones unless ``extra_columns=False``.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import inspect
 import os
@@ -179,6 +196,8 @@ _TIME_COLUMNS = {
 _MAIN_TIME = {"posts": "published_at", "followers": "date", "audience": "date",
               "conversations": "received_at"}
 _PROVENANCE = ["source_format", "source_file", "source_row"]
+_DUP_FLAGS = {"exact": "exact_duplicate", "conflicting": "duplicate_id_differs",
+              "complementary": "duplicate_complementary"}
 _INTERNAL = ["_export", "_pos"]
 _META = frozenset({"facebook", "instagram"})
 _NETWORK_ALIASES = {n.value: n.value for n in Network} | {"twitter": "x", "fb": "facebook",
@@ -229,7 +248,7 @@ _BOOLS = {
 
 _COUNT_COLUMNS = [
     "rows_read", "rows_kept", "duplicates_merged", "exact_duplicates",
-    "conflicting_duplicates", "rows_quarantined", "summary_rows_skipped", "ids_rekeyed",
+    "conflicting_duplicates", "complementary_duplicates", "rows_quarantined", "summary_rows_skipped", "ids_rekeyed",
     "dst_nonexistent", "dst_ambiguous", "media_type_unknown", "media_type_unreported",
     "reaction_mismatches", "rows_flagged",
 ]
@@ -242,8 +261,10 @@ _TEXT = {
     "rows_kept": {"en": "rows kept", "fr": "lignes gardées"},
     "duplicates_merged": {"en": "duplicates merged", "fr": "doublons fusionnés"},
     "exact_duplicates": {"en": "exact duplicates", "fr": "doublons exacts"},
-    "conflicting_duplicates": {"en": "same ID, values differ (latest export kept)",
-                               "fr": "même identifiant, valeurs différentes (dernier export gardé)"},
+    "conflicting_duplicates": {"en": "values differ (latest export kept)",
+                               "fr": "valeurs différentes (dernier export gardé)"},
+    "complementary_duplicates": {"en": "complementary (gaps filled)",
+                                 "fr": "complémentaires (valeurs manquantes complétées)"},
     "rows_quarantined": {"en": "rows quarantined", "fr": "lignes en quarantaine"},
     "summary_rows_skipped": {"en": "summary rows skipped (not data)",
                              "fr": "lignes de synthèse ignorées (pas des données)"},
@@ -279,7 +300,8 @@ class CleaningReport:
     files : pandas.DataFrame
         One row per export read: ``source_file, layout, network, table,
         entity_source`` and the counts ``rows_read, rows_kept,
-        duplicates_merged`` (= ``exact_duplicates + conflicting_duplicates``),
+        duplicates_merged`` (= ``exact_duplicates + conflicting_duplicates +
+        complementary_duplicates``),
         ``rows_quarantined, summary_rows_skipped, ids_rekeyed,
         dst_nonexistent, dst_ambiguous, media_type_unknown,
         media_type_unreported, reaction_mismatches, rows_flagged``.
@@ -311,19 +333,20 @@ class CleaningReport:
             row["rows_read"] == row["rows_kept"] + row["duplicates_merged"]
             + row["rows_quarantined"]
             and row["duplicates_merged"] == row["exact_duplicates"]
-            + row["conflicting_duplicates"]
+            + row["conflicting_duplicates"] + row["complementary_duplicates"]
         )
 
     def check(self) -> CleaningReport:
         """Raise :class:`CleaningError` unless read = kept + merged + quarantined everywhere.
 
         Checked for every file and for the total; duplicates merged must also
-        equal exact + conflicting duplicates. Returns the report.
+        equal exact + conflicting + complementary duplicates. Returns the report.
         """
         bad = [
             f"{r['source_file']}: read {r['rows_read']} != kept {r['rows_kept']} + merged "
             f"{r['duplicates_merged']} + quarantined {r['rows_quarantined']} (merged = "
-            f"{r['exact_duplicates']} exact + {r['conflicting_duplicates']} conflicting)"
+            f"{r['exact_duplicates']} exact + {r['conflicting_duplicates']} conflicting + "
+            f"{r['complementary_duplicates']} complementary)"
             for _, r in self.to_frame().iterrows()
             if not self._balanced(r)
         ]
@@ -346,7 +369,8 @@ class CleaningReport:
             f"  {lab('rows_kept')}: {t['rows_kept']}",
             f"  {lab('duplicates_merged')}: {t['duplicates_merged']} "
             f"({lab('exact_duplicates')}: {t['exact_duplicates']}; "
-            f"{lab('conflicting_duplicates')}: {t['conflicting_duplicates']})",
+            f"{lab('conflicting_duplicates')}: {t['conflicting_duplicates']}; "
+            f"{lab('complementary_duplicates')}: {t['complementary_duplicates']})",
             f"  {lab('rows_quarantined')}: {t['rows_quarantined']}",
             f"  {lab('balance')}: {t['rows_read']} = {t['rows_kept']} + "
             f"{t['duplicates_merged']} + {t['rows_quarantined']} → "
@@ -562,6 +586,7 @@ class _Options:
     salt: str
     extra_columns: bool
     future_tolerance: pd.Timedelta
+    known: dict = field(default_factory=dict)
 
 
 def _network_of(export: RawExport) -> str:
@@ -574,23 +599,38 @@ def _network_of(export: RawExport) -> str:
     return network
 
 
-def _folder_entity(path: str, network: str, root: Path | None) -> tuple[str | None, str | None]:
-    """(collectivite, account) from ``<collectivite>/<network>/[<account>/]<file>``."""
+def _resolve_network(export: RawExport, root: Path | None) -> tuple[str, str | None]:
+    """The export's network, or the one its folder names (with a warning) when they differ."""
+    network = _network_of(export)
+    _, _, folder_network = _folder_entity(export.path, network, root)
+    if folder_network is not None and folder_network != network:
+        return folder_network, (f"{export.path}: network {folder_network!r} from the folder "
+                                f"replaces the reader's {network!r}")
+    return network, None
+
+
+def _folder_entity(path: str, network: str, root: Path | None):
+    """(collectivite, account, network) from ``.../<collectivite>/<network>/[<account>/...]<file>``.
+
+    The folder named after a network nearest to the file is used (one named
+    after the export's own network first); the folder above it is the
+    collectivité, the one below it (if it is not the file) the account.
+    """
     p = Path(str(path).split("!")[0])
     parts = list(p.parts[:-1])
-    if root is not None:
+    if root is not None:  # only the folders from the root given by the caller (included)
         try:
-            parts = list(p.resolve().relative_to(root.resolve()).parts[:-1])
+            parts = list(p.resolve().relative_to(root.resolve().parent).parts[:-1])
         except ValueError:
             pass
-    for depth in (1, 2):  # network folder right above the file, or one level higher
-        if len(parts) < depth + 1:
-            continue
-        folder = parts[-depth]
-        if _NETWORK_ALIASES.get(folder.lower()) == network:
-            account = parts[-1] if depth == 2 else None
-            return parts[-depth - 1], account
-    return None, None
+    found = [(i, _NETWORK_ALIASES[part.lower()]) for i, part in enumerate(parts)
+             if i > 0 and part.lower() in _NETWORK_ALIASES]
+    if not found:
+        return None, None, None
+    same = [f for f in found if f[1] == network]
+    i, folder_network = (same or found)[-1]
+    account = parts[i + 1] if i + 1 < len(parts) else None
+    return parts[i - 1], account, folder_network
 
 
 def _assign_entity(rows: pd.DataFrame, export: RawExport, network: str, opts: _Options, n: int):
@@ -600,7 +640,7 @@ def _assign_entity(rows: pd.DataFrame, export: RawExport, network: str, opts: _O
     argument, the folder structure, the export's own column (see the module
     docstring).
     """
-    f_coll, f_acct = _folder_entity(export.path, network, opts.root)
+    f_coll, f_acct, _ = _folder_entity(export.path, network, opts.root)
     own_coll = _text(rows.get("collectivite"), n, strip=True)
     own_acct = _text(rows.get("account"), n, strip=True)
     described = []
@@ -713,8 +753,80 @@ def _integer_columns(rows, columns, n, log: _Log) -> dict[str, pd.Series]:
 # ---------------------------------------------------------------------------
 
 
-def _post_ids(rows, issues, network, n, log: _Log, counts: Counter) -> tuple[pd.Series, set]:
-    """Post IDs as strings, re-keyed where Excel destroyed them; consumed issue indices."""
+_LINK_HOST = re.compile(r"^(?:https?://)?(?:www\.|m\.|mobile\.|web\.)?([^/?#]+)", re.IGNORECASE)
+
+
+def _normalize_links(links: pd.Series) -> pd.Series:
+    """Permalinks compared loosely: no scheme/www, host lower-cased, no trailing / or :0."""
+    out = links.astype("str").str.strip()
+    out = out.str.replace(_LINK_HOST, lambda m: m.group(1).lower(), regex=True)
+    return out.str.replace(r"(?::0)?/*$", "", regex=True)
+
+
+def _damaged(raw: pd.Series) -> np.ndarray:
+    return (_ids.is_mangled(raw) | _ids.lost_precision(raw) | raw.isna()).to_numpy()
+
+
+def _known_ids(exports: list[RawExport], networks: list[str]) -> dict:
+    """(network, normalised permalink) → sound post ID, over every posts export.
+
+    Used to re-key a destroyed ID from another export of the same post. A
+    permalink seen with two different IDs is left out (ambiguous).
+    """
+    frames = []
+    for export, network in zip(exports, networks, strict=True):
+        rows = getattr(export, "rows", None)
+        if getattr(export, "table", None) != "posts" or not isinstance(rows, pd.DataFrame) \
+                or "post_id" not in rows or "permalink" not in rows:
+            continue
+        raw = _post_ids_as_text(rows["post_id"], len(rows))
+        links = _text(rows["permalink"].reset_index(drop=True), len(rows), strip=True)
+        sound = ~_damaged(raw) & links.notna().to_numpy()
+        if sound.any():
+            frames.append(pd.DataFrame({"network": network,
+                                        "link": _normalize_links(links[sound]),
+                                        "post_id": raw[sound]}))
+    if not frames:
+        return {}
+    pairs = pd.concat(frames, ignore_index=True).drop_duplicates()
+    pairs = pairs[~pairs.duplicated(["network", "link"], keep=False)]
+    return dict(zip(zip(pairs["network"], pairs["link"], strict=True), pairs["post_id"],
+                    strict=True))
+
+
+def _facebook_prefix(rows, raw, need, permalink, positions) -> pd.Series:
+    """Page ID to put before re-keyed bare Facebook post IDs (``<page>_<post>``), per row.
+
+    Only when the export's sound IDs have that shape, or it has none: from the
+    sound IDs' single page ID, else the row's ``account_id``, else the page
+    segment of the permalink (``facebook.com/<page id>/posts/...``, ``&id=``).
+    """
+    sound = raw[~need]
+    none = pd.Series(pd.NA, index=positions, dtype="str")
+    if len(sound) and not sound.str.fullmatch(r"\d+_\d+").fillna(False).all():
+        return none
+    prefix = _ids.page_prefix(sound)
+    if prefix is not None:
+        return pd.Series(prefix, index=positions, dtype="str")
+    out = none
+    if "account_id" in rows.columns:
+        acc = _post_ids_as_text(rows["account_id"], len(rows)).iloc[positions]
+        out = acc.where(acc.str.fullmatch(r"\d+").fillna(False).astype(bool))
+    links = permalink.iloc[positions]
+    page = links.str.extract(r"facebook\.com/(\d+)/(?:posts|videos|photos|reels?)/",
+                             expand=False)
+    page = page.fillna(links.str.extract(r"[?&]id=(\d+)", expand=False))
+    return out.fillna(page).astype("str")
+
+
+def _post_ids(rows, issues, network, n, log: _Log, counts: Counter,
+              known: dict) -> tuple[pd.Series, set]:
+    """Post IDs as strings, re-keyed where Excel destroyed them; consumed issue indices.
+
+    A destroyed or missing ID is taken, in order, from another export of the
+    same post (same permalink, sound ID), from the permalink itself, or the
+    row is quarantined.
+    """
     raw = _post_ids_as_text(rows.get("post_id"), n)
     consumed = set()
     # Readers may blank a mangled ID and report it as an issue: take the value back.
@@ -736,12 +848,31 @@ def _post_ids(rows, issues, network, n, log: _Log, counts: Counter) -> tuple[pd.
     if not need.any():
         return ids, consumed
     positions = np.flatnonzero(need)
-    found = _ids.ids_from_permalinks(permalink.iloc[positions], network)
-    prefix = _ids.page_prefix(raw[~need])
-    if prefix is not None:
-        bare = found.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    links = permalink.iloc[positions]
+    found = _ids.ids_from_permalinks(links, network)
+    shortcode = pd.Series(False, index=positions)
+    if network == "instagram":
+        # A shortcode decodes to Instagram's internal media ID, which is not the
+        # Graph/Business Suite ID: keep the decoded number only if it agrees with
+        # what Excel kept, else the shortcode itself is the key.
+        decoded = found.map(lambda c: _ids.instagram_shortcode_to_id(c) if pd.notna(c) else None)
+        ok = [d is not None and pd.notna(r) and _ids.consistent(r, d)
+              for r, d in zip(raw.iloc[positions], decoded, strict=True)]
+        ok = pd.Series(ok, index=positions)
+        found = found.where(~ok, decoded)
+        shortcode = found.notna() & ~ok
+    if network == "facebook":
+        prefix = _facebook_prefix(rows, raw, need, permalink, positions)
+        bare = found.str.fullmatch(r"\d+").fillna(False).astype(bool) & prefix.notna()
         found = found.where(~bare, prefix + "_" + found)
+    if known:
+        norm = _normalize_links(links)
+        seen = pd.Series([known.get((network, k)) if pd.notna(k) else None for k in norm],
+                         index=positions, dtype="str")
+        shortcode = shortcode & seen.isna()
+        found = seen.fillna(found)
     found = found.reindex(range(n))
+    shortcode = shortcode.reindex(range(n), fill_value=False).to_numpy(dtype=bool)
     found_ok = found.notna().to_numpy()
     agree = np.zeros(n, dtype=bool)
     for pos in np.flatnonzero((mangled | lost) & found_ok):
@@ -750,9 +881,12 @@ def _post_ids(rows, issues, network, n, log: _Log, counts: Counter) -> tuple[pd.
     rekey = mangled & found_ok
     ids[rekey] = found[rekey]
     counts["ids_rekeyed"] += int(rekey.sum())
-    log.flag(rekey & ~agree, "rekeyed_id_mismatch",
+    log.flag(rekey & ~agree & ~shortcode, "rekeyed_id_mismatch",
              [f"post_id {r!r} re-keyed to {f!r} from the permalink, but the digits Excel kept "
               f"do not match" for r, f in zip(raw, found, strict=True)])
+    log.flag((mangled | missing) & shortcode, "rekeyed_from_shortcode",
+             [f"post_id {r!r} replaced by the permalink's shortcode {f!r} (the numeric ID "
+              "cannot be read from an Instagram URL)" for r, f in zip(raw, found, strict=True)])
     no_link = mangled & ~found_ok
     log.problem(no_link, "mangled_id", "post_id", raw, [
         f"post_id {r!r} was mangled by Excel (scientific notation, digits lost) and "
@@ -830,7 +964,7 @@ def _metric_era(rows, export: RawExport, metrics, plays, n) -> pd.Series:
 def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, counts):
     n = len(rows)
     out = {}
-    ids, consumed = _post_ids(rows, issues, network, n, log, counts)
+    ids, consumed = _post_ids(rows, issues, network, n, log, counts, opts.known)
     out["post_id"] = ids
     out["published_at"] = _times(rows, "published_at", zone, n, log, counts, required=True)
     _time_bounds(out["published_at"], "published_at", network, exported_at, opts, log)
@@ -1030,7 +1164,9 @@ class _Part:
     counts: Counter
     rows_read: int
     entity_source: str
+    network: str
     rank: tuple = field(default_factory=tuple)
+    warnings: list = field(default_factory=list)
 
 
 def _issues_of(export: RawExport, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1079,7 +1215,8 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
         )
     rows = rows.reset_index(drop=True)
     n = len(rows)
-    network = _network_of(export)
+    network, warning = _resolve_network(export, opts.root)
+    warnings = [warning] if warning else []
     zone = _export_zone(export, opts)
     exported_at = _exported_at(export)
     log, counts = _Log(), Counter()
@@ -1108,14 +1245,15 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     frame["source_format"] = export.layout
     frame["source_file"] = str(export.path)
     frame["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
-    if opts.extra_columns:
-        extra = [c for c in rows.columns if c not in frame.columns and c not in (
-            "collectivite", "account", "network", "source_row", "media_type", "metric_era")
-            and c not in _schema_columns(table)]
-        for c in extra:
-            frame[c] = rows[c].to_numpy()
     frame["_export"] = index
     frame["_pos"] = np.arange(n)
+    if opts.extra_columns:
+        schema_columns = set(_schema_columns(table))
+        extra = [c for c in rows.columns if c not in frame.columns and c not in (
+            "collectivite", "account", "network", "source_row", "media_type", "metric_era")
+            and c not in schema_columns]
+        if extra:
+            frame = pd.concat([frame, rows[extra]], axis=1)
 
     problems = log.problem_frame()
     quarantine = _quarantine_rows(problems, frame, table)
@@ -1142,7 +1280,8 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     effective = exported_at if exported_at is not None else latest
     rank = (_ns(effective), _ns(latest), index)
     return _Part(index, export, table, kept, quarantine, flags, counts,
-                 n + int(orphan_q["source_row"].nunique()), entity_source, rank)
+                 n + int(orphan_q["source_row"].nunique()), entity_source, network, rank,
+                 warnings)
 
 
 def _ns(ts) -> int:
@@ -1174,27 +1313,20 @@ def _quarantine_rows(problems: pd.DataFrame, frame: pd.DataFrame, table: str) ->
 # ---------------------------------------------------------------------------
 
 
-def _differing(a: pd.DataFrame, b: pd.DataFrame, columns) -> list[list[str]]:
-    """Per row pair, the columns whose values differ (NA equals NA)."""
-    diffs = [[] for _ in range(len(a))]
-    for col in columns:
-        x = a[col].reset_index(drop=True)
-        y = b[col].reset_index(drop=True)
-        same = (x.astype("object") == y.astype("object")).fillna(False).to_numpy(dtype=bool)
-        same = same | (x.isna() & y.isna()).to_numpy()
-        for i in np.flatnonzero(~same):
-            diffs[i].append(col)
-    return diffs
-
-
-def _schema_columns(table: str) -> list[str]:
-    return list(TABLES[table].to_schema().columns) if table in _CLEANERS else []
+@functools.cache
+def _schema_columns(table: str) -> tuple[str, ...]:
+    """Columns of a canonical table (empty for tables the schema does not model)."""
+    return tuple(TABLES[table].to_schema().columns) if table in _CLEANERS else ()
 
 
 def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
-    """Keep the latest export of each key; return kept rows and the dropped ones' info."""
+    """Merge rows sharing a key: the latest export's row, its gaps filled by older ones.
+
+    Returns the kept rows and, for each row merged away, ``_export, _pos,
+    kind`` (``"exact"``, ``"conflicting"`` or ``"complementary"``) and a detail.
+    """
     key = _KEYS.get(table)
-    empty = pd.DataFrame(columns=["_export", "_pos", "exact", "detail"])
+    empty = pd.DataFrame(columns=["_export", "_pos", "kind", "detail"])
     if not len(frame) or key is None or any(k not in frame.columns for k in key):
         return frame, empty
     dup = frame.duplicated(key, keep=False)
@@ -1208,28 +1340,58 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     last = ~sub.duplicated(key, keep="last")
     winners = sub[last]
     losers = sub[~last]
-    schema_cols = _schema_columns(table) or [
+    schema_cols = list(_schema_columns(table)) or [
         c for c in frame.columns if not c.startswith(("_", "extra:"))]
     content = [c for c in schema_cols
                if c not in _PROVENANCE and c != "exported_at" and c in frame.columns
                and c not in key]
     ref = losers[key].merge(winners[[*key, *content, "source_file", "source_row"]], on=key,
                             how="left")
-    diffs = _differing(losers, ref, content)
-    exact = np.array([not d for d in diffs], dtype=bool)
+    exact, conflicting, differing = _compare(losers, ref, content)
+    kinds = np.where(exact, "exact", np.where(conflicting, "conflicting", "complementary"))
     where = [f"{f} line {r}" for f, r in zip(ref["source_file"], ref["source_row"], strict=True)]
     ident = [", ".join(f"{k}={v}" for k, v in zip(key, vals, strict=True))
              for vals in losers[key].astype("object").itertuples(index=False)]
     detail = [
-        f"exact duplicate of {w} ({i})" if e else
+        f"exact duplicate of {w} ({i})" if k == "exact" else
         f"{i} also in {w} (latest export kept); values differ in: {', '.join(d)}"
-        for w, i, e, d in zip(where, ident, exact, diffs, strict=True)
+        if k == "conflicting" else
+        f"{i} also in {w} (latest export kept); its values fill that row's gaps: {', '.join(d)}"
+        for w, i, k, d in zip(where, ident, kinds, differing, strict=True)
     ]
     dropped = pd.DataFrame({"_export": losers["_export"].to_numpy(),
-                            "_pos": losers["_pos"].to_numpy(), "exact": exact,
+                            "_pos": losers["_pos"].to_numpy(), "kind": kinds,
                             "detail": detail})
-    kept = frame.drop(index=losers.index)
+    # Latest first, then the first non-missing value of every column per key.
+    merged = sub.iloc[::-1].groupby(key, sort=False, dropna=False).first().reset_index()
+    slots = winners[key].assign(_slot=winners.index)
+    merged = merged.merge(slots, on=key, how="left").set_index("_slot")
+    kept = frame.drop(index=losers.index)  # rows stay where the kept row was read
+    filled = [c for c in frame.columns if c not in key and c in merged.columns
+              and kept.loc[merged.index, c].isna().any()]
+    for col in filled:
+        kept.loc[merged.index, col] = merged[col].astype(frame[col].dtype)
     return kept, dropped
+
+
+def _compare(a: pd.DataFrame, b: pd.DataFrame, columns):
+    """Row pairs: exact (all equal, NA = NA), conflicting (two present values differ),
+    and per pair the columns that differ."""
+    n = len(a)
+    exact = np.ones(n, dtype=bool)
+    conflicting = np.zeros(n, dtype=bool)
+    differing = [[] for _ in range(n)]
+    for col in columns:
+        x = a[col].reset_index(drop=True)
+        y = b[col].reset_index(drop=True)
+        both = (x.notna() & y.notna()).to_numpy()
+        equal = (x.astype("object") == y.astype("object")).fillna(False).to_numpy(dtype=bool)
+        same = (equal & both) | (x.isna() & y.isna()).to_numpy()
+        exact &= same
+        conflicting |= both & ~equal
+        for i in np.flatnonzero(~same):
+            differing[i].append(col)
+    return exact, conflicting, differing
 
 
 def _collisions(frame: pd.DataFrame, table: str) -> pd.Series:
@@ -1290,7 +1452,7 @@ def _finish_other(frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
 
 
 def _finish(table: str, frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
-    columns = list(TABLES[table].to_schema().columns)
+    columns = list(_schema_columns(table))
     if not len(frame):
         from .schema import empty
 
@@ -1395,6 +1557,13 @@ def clean(
         salt=author_salt if author_salt is not None else secrets.token_hex(16),
         extra_columns=extra_columns, future_tolerance=tolerance,
     )
+    known = {}
+    posts = [e for e in items if isinstance(e, RawExport) and e.table == "posts"
+             and isinstance(e.rows, pd.DataFrame)]
+    if any(_damaged(_post_ids_as_text(e.rows.get("post_id"), len(e.rows))).any()
+           for e in posts):
+        known = _known_ids(posts, [_resolve_network(e, root)[0] for e in posts])
+    opts = dataclasses.replace(opts, known=known)
     parts = [_clean_export(i, e, opts) for i, e in enumerate(items)]
     ranks = {p.index: p.rank for p in parts}
     tables, quarantines, flags = {}, [p.quarantine for p in parts], [p.flags for p in parts]
@@ -1425,7 +1594,7 @@ def clean(
         for t, f in tables.items()
     }
     dropped_all = (pd.concat(merged, ignore_index=True) if merged
-                   else pd.DataFrame(columns=["_export", "_pos", "exact", "detail", "table"]))
+                   else pd.DataFrame(columns=["_export", "_pos", "kind", "detail", "table"]))
     # Flags: per-row ones plus one per merged duplicate.
     dup_flags = []
     for part in parts:
@@ -1435,8 +1604,7 @@ def clean(
         src = part.export.rows["source_row"].to_numpy()[d["_pos"].to_numpy(dtype="int64")]
         dup_flags.append(pd.DataFrame({
             "table": part.table, "source_file": str(part.export.path), "source_row": src,
-            "flag": np.where(d["exact"].to_numpy(dtype=bool), "exact_duplicate",
-                             "duplicate_id_differs"),
+            "flag": d["kind"].map(_DUP_FLAGS).to_numpy(),
             "detail": d["detail"].to_numpy(), "_export": part.index,
             "_pos": d["_pos"].to_numpy(),
         }))
@@ -1486,22 +1654,24 @@ def _report(parts, tables, dropped, quarantines, flags) -> CleaningReport:
     for q in quarantines:
         if "_export" in q.columns:
             quarantined.update(q["_export"].value_counts().to_dict())
-    merged = dropped.groupby("_export")["exact"].agg(["size", "sum"]) if len(dropped) else None
-    flagged = (flags.drop_duplicates(["_export", "_pos"])["_export"].value_counts().to_dict()
-               if len(flags) else {})
+    merged = (pd.crosstab(dropped["_export"], dropped["kind"]) if len(dropped)
+              else pd.DataFrame())
+    flagged = (flags[flags["in_output"].astype(bool)].drop_duplicates(["_export", "_pos"])
+               ["_export"].value_counts().to_dict() if len(flags) else {})
     records, skipped, warnings = [], [], []
     for part in parts:
         e = part.export
-        size = int(merged.loc[part.index, "size"]) if merged is not None and \
-            part.index in merged.index else 0
-        exact = int(merged.loc[part.index, "sum"]) if size else 0
+        by_kind = {k: int(merged.at[part.index, k]) if part.index in merged.index
+                   and k in merged.columns else 0
+                   for k in ("exact", "conflicting", "complementary")}
         n_skipped = 0 if e.skipped_rows is None else len(e.skipped_rows)
         records.append({
-            "source_file": str(e.path), "layout": e.layout, "network": str(e.network),
+            "source_file": str(e.path), "layout": e.layout, "network": part.network,
             "table": part.table, "entity_source": part.entity_source,
             "rows_read": part.rows_read, "rows_kept": int(kept.get(part.index, 0)),
-            "duplicates_merged": size, "exact_duplicates": exact,
-            "conflicting_duplicates": size - exact,
+            "duplicates_merged": sum(by_kind.values()), "exact_duplicates": by_kind["exact"],
+            "conflicting_duplicates": by_kind["conflicting"],
+            "complementary_duplicates": by_kind["complementary"],
             "rows_quarantined": int(quarantined.get(part.index, 0)),
             "summary_rows_skipped": n_skipped,
             **{k: int(part.counts.get(k, 0)) for k in (
@@ -1515,6 +1685,7 @@ def _report(parts, tables, dropped, quarantines, flags) -> CleaningReport:
                                          "source_row": s["source_row"].to_numpy(),
                                          "reason": s["reason"].to_numpy()}))
         warnings.extend(f"{e.path}: {w}" for w in e.warnings)
+        warnings.extend(part.warnings)
     files = pd.DataFrame.from_records(records, columns=_FILE_COLUMNS)
     files[_COUNT_COLUMNS] = files[_COUNT_COLUMNS].astype("int64")
     q = _concat(quarantines, QUARANTINE_COLUMNS)

@@ -169,6 +169,26 @@ def test_followers_are_one_row_per_account_and_day_latest_export_kept():
     assert data.report.totals["exact_duplicates"] == 1
 
 
+def test_complementary_rows_fill_each_others_gaps():
+    # Meta daily series: one file per metric, the same days in each.
+    def series(column, values, name, exported):
+        rows = pd.DataFrame({"source_row": [4, 5],
+                             "date": pd.to_datetime(["2019-01-01", "2019-01-02"]),
+                             column: pd.array(values, dtype="Int64")})
+        return raw(rows, path=f"t/facebook/acc/{name}.csv", table="followers",
+                   timezone="UTC", exported_at=exported)
+
+    data = clean([series("new_followers", [3, 4], "follows", "2019-01-05"),
+                  series("lost_followers", [1, 0], "unfollows", "2019-01-05"),
+                  series("followers", [100, 104], "total", "2019-01-04")])
+    got = data.followers[["followers", "new_followers", "lost_followers"]]
+    assert got.to_numpy().tolist() == [[100, 3, 1], [104, 4, 0]]
+    t = data.report.totals
+    assert (t["duplicates_merged"], t["complementary_duplicates"]) == (4, 4)
+    assert len(flagged(data, "duplicate_complementary")) == 4
+    assert t["rows_flagged"] == 0  # merging complementary rows is not a problem
+
+
 # ---------------------------------------------------------------------------
 # Excel-mangled IDs
 # ---------------------------------------------------------------------------
@@ -238,6 +258,51 @@ def test_padded_id_is_rekeyed_only_when_the_permalink_confirms_it():
     data = clean(raw(rows))
     assert sorted(data.posts["post_id"]) == ["122158123456789012", "133158123456789000"]
     assert flagged(data, "id_precision_suspect")["source_row"].tolist() == [3]
+
+
+def test_destroyed_id_is_taken_from_another_export_of_the_same_post():
+    link = "https://www.instagram.com/p/BAA1pLrPD1v/"
+    sound = raw(posts(post_id=["17803422697601514"], permalink=[link], likes=[3]),
+                network="instagram", path="t/instagram/acc/a.csv", exported_at="2019-01-10")
+    mangled = raw(posts(post_id=["1.78034E+16"], permalink=["instagram.com/p/BAA1pLrPD1v"],
+                        likes=[5]),  # same URL written differently
+                  network="instagram", path="t/instagram/acc/b.csv", exported_at="2019-02-10")
+    data = clean([sound, mangled])
+    assert data.posts["post_id"].tolist() == ["17803422697601514"]
+    assert data.posts["likes"].tolist() == [5]  # the latest export, now merged on its real ID
+    assert data.report.totals["ids_rekeyed"] == 1
+
+
+def test_instagram_id_lost_everywhere_is_keyed_on_the_shortcode_and_flagged():
+    rows = posts(post_id=["1.78034E+16"], permalink=["https://www.instagram.com/p/BAA1pLrPD1v/"])
+    data = clean(raw(rows, network="instagram", path="t/instagram/acc/a.csv"))
+    assert data.posts["post_id"].tolist() == ["BAA1pLrPD1v"]
+    assert len(flagged(data, "rekeyed_from_shortcode")) == 1
+    assert len(flagged(data, "rekeyed_id_mismatch")) == 0
+
+
+def test_rekeyed_facebook_ids_get_the_page_id_from_the_permalink_or_account_id():
+    rows = posts(post_id=["9.00334E+14", "9.00335E+14"],
+                 permalink=["https://www.facebook.com/880179039056911/posts/900334482000450",
+                            "https://www.facebook.com/ville/posts/900335482000450"],
+                 account_id=[None, "880179039056911"])
+    data = clean(raw(rows))
+    assert sorted(data.posts["post_id"]) == ["880179039056911_900334482000450",
+                                             "880179039056911_900335482000450"]
+
+
+def test_bare_facebook_ids_stay_bare():
+    rows = posts(post_id=["900334482000451", "9.00334E+14"],
+                 permalink=[None, "https://www.facebook.com/880179039056911/posts/900334482000450"])
+    assert "900334482000450" in set(clean(raw(rows)).posts["post_id"])
+
+
+def test_the_network_folder_overrides_a_reader_guess_with_a_warning():
+    rows = pd.DataFrame({"source_row": [2], "date": pd.to_datetime(["2019-01-01"]),
+                         "dimension": ["gender"], "bracket": ["F"], "share": [0.5]})
+    data = clean(raw(rows, table="audience", path="t/instagram/t_ig/Audience.csv"))
+    assert data.audience["network"].astype(str).tolist() == ["instagram"]
+    assert any("instagram" in w and "facebook" in w for w in data.report.warnings)
 
 
 def test_legacy_page_prefix_is_restored_on_rekeyed_ids():
