@@ -1530,11 +1530,11 @@ def clean(
     ...     "permalink": [None, "https://www.facebook.com/p/posts/122158123456789012", None],
     ...     "likes": pd.array([3, 5, -1], dtype="Int64"),
     ... })
-    >>> raw = RawExport(path="toulouse/facebook/posts.csv", layout="demo",
+    >>> raw = RawExport(path="toulouse/facebook/ville_toulouse/posts.csv", layout="demo",
     ...                 network="facebook", table="posts", rows=rows, timezone="Europe/Paris")
     >>> data = clean([raw])
-    >>> data.posts[["collectivite", "post_id", "media_type"]].to_numpy().tolist()
-    [['toulouse', '10', 'photo'], ['toulouse', '122158123456789012', 'video']]
+    >>> data.posts[["account", "post_id", "media_type"]].to_numpy().tolist()
+    [['ville_toulouse', '10', 'photo'], ['ville_toulouse', '122158123456789012', 'video']]
     >>> str(data.posts["published_at"].iloc[0])
     '2019-03-31 01:30:00+00:00'
     >>> data.quarantine[["source_row", "rule"]].to_numpy().tolist()
