@@ -274,3 +274,23 @@ def test_recovers_the_planted_responsiveness_of_the_bundled_truth():
     assert cmp.loc["rate_diff", "ci_low"] > 0
     diff = teams["grand_est"]["never_answered_share"] - teams["romans_sur_isere"]["never_answered_share"]
     assert cmp.loc["rate_diff", "ci_low"] <= diff <= cmp.loc["rate_diff", "ci_high"]
+
+
+def test_same_definitions_as_the_indicator_catalog(rng):
+    """The formulas are the catalog's (engagement_lib.indicators): same values, same n."""
+    from engagement_lib.indicators import compute
+    from engagement_lib.schema import empty
+
+    conv = simulate_team(rng, {"romans": ROMANS, "grand_est": GRAND_EST}, n=400)
+    theirs = compute({"posts": empty("posts"), "conversations": conv},
+                     ["response_rate", "median_response_time", "response_within_24h",
+                      "response_time_0_2h"], by=("collectivite",), freq=None, n_boot=0)
+    theirs = theirs.set_index(["collectivite", "indicator"])
+    mine = R.response_summary(conv, by="collectivite", grace=None, n_boot=10, random_state=SEED)
+    mine = mine.set_index(["collectivite", "indicator"])
+    pairs = {"response_rate": "response_rate", "median_response_time": "median_response_time",
+             "response_within_24h": "response_within_24h", "response_time_0_2h": "response_within_2h"}
+    for team in ("romans", "grand_est"):
+        for their_id, my_id in pairs.items():
+            assert mine.loc[(team, my_id), "value"] == pytest.approx(theirs.loc[(team, their_id), "value"])
+            assert mine.loc[(team, my_id), "n"] == theirs.loc[(team, their_id), "n"]

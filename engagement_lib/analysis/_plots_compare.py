@@ -57,6 +57,27 @@ _T = {
 }
 
 
+#: Labels of the topic ids of the simulated panel (free-form topics pass through unchanged).
+_TOPICS = {
+    "service_alert": {"fr": "Alerte service", "en": "Service alert"},
+    "event_culture": {"fr": "Événement, culture", "en": "Event, culture"},
+    "heritage_quiz": {"fr": "Quiz patrimoine", "en": "Heritage quiz"},
+    "museum_countdown": {"fr": "Compte à rebours musée", "en": "Museum countdown"},
+    "job_offer": {"fr": "Offre d'emploi", "en": "Job offer"},
+    "council_news": {"fr": "Vie municipale", "en": "Council news"},
+    "sport": {"fr": "Sport", "en": "Sport"},
+    "works_roadworks": {"fr": "Travaux", "en": "Roadworks"},
+    "environment": {"fr": "Environnement", "en": "Environment"},
+    "tourism": {"fr": "Tourisme", "en": "Tourism"},
+    "(none)": {"fr": "(sans thème)", "en": "(no topic)"},
+}
+
+
+def _category(value: str, lang: str) -> str:
+    value = str(value)
+    return pick(_TOPICS[value], lang) if value in _TOPICS else label(value, lang)
+
+
 def _t(key: str, lang: str, **fmt) -> str:
     text = pick(_T[key], lang)
     return text.format(**fmt) if fmt else text
@@ -75,6 +96,14 @@ def _names(series: pd.Series, names: dict | None) -> pd.Series:
     return series.astype("str").map(lambda v: names.get(v, v))
 
 
+def _plain_log_ticks(axis) -> None:
+    """Log-scale axis labelled 0.5, 1, 2, 10... instead of powers of ten."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+
+
 def _err(df: pd.DataFrame, value: str, low: str, high: str) -> np.ndarray:
     return np.vstack([(df[value] - df[low]).clip(lower=0), (df[high] - df[value]).clip(lower=0)])
 
@@ -90,7 +119,10 @@ def plot_per_inhabitant(size: pd.DataFrame, *, lang: str = "fr", names: dict | N
     data = size[size["network"].astype("str") != "all"].copy()
     data["who"] = _names(data["collectivite"], names)
     data["net"] = data["network"].astype("str").map(lambda n: label(n, lang))
-    sns.barplot(data=data, y="who", x=col, hue="net", estimator="sum", errorbar=None, ax=ax)
+    order = data.groupby("who")[col].sum().sort_values(ascending=False).index
+    hue_order = sorted(data["net"].unique())
+    sns.barplot(data=data, y="who", x=col, hue="net", estimator="sum", errorbar=None, ax=ax,
+                order=order, hue_order=hue_order)
     ax.set_xlabel(_t("per_1000", lang).replace("1 000", f"{per:,}".replace(",", "\u202f"))
                   if per != 1000 else _t("per_1000", lang))
     ax.set_ylabel(label("collectivite", lang))
@@ -120,7 +152,7 @@ def plot_fingerprint(fingerprint: pd.DataFrame, *, dimension: str = "network", l
         table = fp.pivot_table(index="who", columns="col", values="value", aggfunc="sum")
     else:
         fp["row"] = fp["who"] + " · " + fp["network"].astype("str").map(lambda n: label(n, lang))
-        fp["col"] = fp["category"].astype("str").map(lambda c: label(c, lang))
+        fp["col"] = fp["category"].astype("str").map(lambda c: _category(c, lang))
         table = fp.pivot_table(index="row", columns="col", values="value", aggfunc="sum")
     ax = _ax(ax, figsize=(1.1 * table.shape[1] + 3, 0.45 * table.shape[0] + 1.5))
     pct = dimension != "posts_per_week"
@@ -232,6 +264,7 @@ def plot_rate_ratios(pairwise: pd.DataFrame, *, lang: str = "fr", names: dict | 
     ax.scatter(d["ratio"], y, c=list(colours), zorder=3)
     ax.axvline(1, color="black", lw=0.8)
     ax.set_xscale("log")
+    _plain_log_ticks(ax.xaxis)
     ax.set_yticks(y, d["row"])
     ax.set_xlabel(_t("ratio", lang))
     return ax
@@ -321,6 +354,7 @@ def plot_office_hours_effect(effect: pd.DataFrame, *, by: str = "collectivite", 
         ax.errorbar(d[col], y + off, xerr=_err(d, col, lo, hi), fmt="o", capsize=3, color=colour,
                     label=_t(key, lang))
     ax.set_xscale("log")
+    _plain_log_ticks(ax.xaxis)
     ax.set_yticks(y, d["who"])
     ax.set_xlabel(f"{_t('median_hours', lang)} — log")
     ax.legend(fontsize="small")

@@ -16,6 +16,10 @@ LinkedIn for job offers). A fair comparison therefore
    (:func:`compare_engagement`), and ranks only where the intervals separate
    the groups (:func:`rank_groups`).
 
+Figures (seaborn/matplotlib, labels in French or English with ``lang=``):
+:func:`plot_per_inhabitant`, :func:`plot_fingerprint`, :func:`plot_age_profile`,
+:func:`plot_targeting`, :func:`plot_engagement_rates`, :func:`plot_rate_ratios`.
+
 Every function takes tidy canonical tables (see :mod:`engagement_lib.schema`)
 first and keyword-only options after; none modifies its input.
 
@@ -1010,10 +1014,8 @@ def compare_engagement(
     For every pair of ``between`` groups inside each ``within`` block:
 
     ``ratio = rate_a / rate_b``, where a rate is interactions per follower per
-    post (see :func:`engagement_rates`).
+    post (see :func:`engagement_rates`). Two methods (``method=``):
 
-    Methods
-    -------
     ``"bootstrap"`` (default)
         Rates are ratios of sums; groups are resampled independently (posts or
         calendar ``block`` s), the interval is the percentile interval of the

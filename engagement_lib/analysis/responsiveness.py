@@ -29,6 +29,14 @@ counted in the ``n_too_recent`` column. Dropping *all* recent conversations
 (answered or not) keeps the estimates unbiased; dropping only the unanswered
 ones would inflate the response rate.
 
+Figures (labels in French or English with ``lang=``): :func:`plot_response_bins`,
+:func:`plot_response_profile`, :func:`plot_office_hours_effect`.
+
+The formulas are those of the indicator catalog (``response_rate``,
+``median_response_time``, ``response_within_24h`` and the Fanpage Karma bins
+of :mod:`engagement_lib.indicators`); this module adds intervals, the
+office-hours clock and the "too recent to judge" rule.
+
 All times are analysed in Europe/Paris local time (DST-safe: timestamps are
 stored in UTC and converted, never shifted by a fixed offset).
 
@@ -214,7 +222,7 @@ def _bin_labels(bins: Sequence[float]) -> list[str]:
 def with_delays(
     conversations: pd.DataFrame,
     *,
-    office_hours: OfficeHours | None = None,
+    office_hours: OfficeHours | Mapping[str, OfficeHours] | None = None,
     bins: Sequence[float] = DELAY_BINS,
 ) -> pd.DataFrame:
     """Annotate each conversation with its reply delay, bin and local time.
@@ -340,7 +348,7 @@ def response_summary(
     *,
     by: str | Sequence[str] | None = _ENTITY,
     within_hours: Sequence[float] = (2.0, 8.0, 24.0),
-    office_hours: OfficeHours | None = None,
+    office_hours: OfficeHours | Mapping[str, OfficeHours] | None = None,
     observed_until=None,
     grace: str | pd.Timedelta | None = "7D",
     min_n: int = 20,
@@ -469,7 +477,7 @@ def response_profile(
     by: str | Sequence[str] | None = "collectivite",
     at: str = "hour",
     within: float = 2.0,
-    office_hours: OfficeHours | None = None,
+    office_hours: OfficeHours | Mapping[str, OfficeHours] | None = None,
     observed_until=None,
     grace: str | pd.Timedelta | None = "7D",
     ci: float = 0.95,
@@ -525,7 +533,7 @@ def office_hours_effect(
     *,
     by: str | Sequence[str] | None = "collectivite",
     within: float = 2.0,
-    office_hours: OfficeHours | None = None,
+    office_hours: OfficeHours | Mapping[str, OfficeHours] | None = None,
     observed_until=None,
     grace: str | pd.Timedelta | None = "7D",
     ci: float = 0.95,
