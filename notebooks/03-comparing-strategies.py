@@ -277,8 +277,18 @@ for row in pairwise[pairwise["separated"]].itertuples():
           f"than {names[lo]} (simultaneous 95 % CI {low:.2f}–{high:.2f})")
 
 # %% [markdown]
-# Per-inhabitant figures (section 2) and per-follower rates tell different stories: the
-# département and the région reach few of their inhabitants, but on a given network they
+# Per-inhabitant figures and per-follower rates tell different stories. Per inhabitant, the
+# interactions a collectivité collects each week (all networks) follow its audience size:
+
+# %%
+weeks = (END - posts["published_at"].min()) / pd.Timedelta(days=7)
+weekly = rates.groupby("collectivite", as_index=False)["interactions"].sum()
+weekly["interactions_per_week"] = weekly["interactions"] / weeks
+weekly = C.per_inhabitant(weekly, collectivites, columns="interactions_per_week")
+weekly.assign(collectivite=weekly["collectivite"].map(names)).round(1)
+
+# %% [markdown]
+# The département and the région reach few of their inhabitants, but on a given network they
 # engage their followers at rates of the same order as the cities'.
 #
 # ## 6. Does the comparison invent winners?

@@ -454,3 +454,16 @@ def test_simulated_panels_without_effects_claim_no_ranking_beyond_nominal_rate()
     # binomial(24, 0.05) reaches 4 claims with probability ≈ 3 %
     assert claims <= 3, f"{claims}/{blocks} rankings claimed with no planted difference"
     assert covered >= len(seeds) - 2  # nominal 95 %: 12 panels, ≥ 3 misses has P ≈ 2 %
+
+
+def test_bad_input_names_the_missing_column(rng):
+    posts, fol = make_posts(rng, {"a": 0.002, "b": 0.002}, n=20)
+    with pytest.raises(SchemaError, match="'followers'"):
+        C.compare_engagement(posts, fol.drop(columns="followers"))
+    with pytest.raises(SchemaError, match="'media_type'"):
+        C.strategy_fingerprint(posts.drop(columns="media_type"))
+    with pytest.raises(ValueError, match="method"):
+        C.compare_engagement(posts, fol, method="anova")
+    before = posts.copy()
+    C.compare_engagement(posts, fol, min_posts=5, n_boot=50, random_state=SEED)
+    pd.testing.assert_frame_equal(posts, before)  # the caller's frame is untouched
