@@ -16,10 +16,10 @@ help: ## Show this list of targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,scale]"
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv if missing and install the project with its dev tools
+install: $(STAMP) ## Create .venv if missing and install the project with its dev tools and the Dask extra
 
 lint: install ## Run ruff on the code base
 	$(BIN)/ruff check .
