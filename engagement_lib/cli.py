@@ -2,13 +2,28 @@
 
 Subcommands
 -----------
+clean
+    ``engagement clean EXPORTS --out DIR``: read a folder of platform exports
+    and write the canonical tables (Parquet and CSV), a data dictionary and
+    the cleaning report (:mod:`engagement_lib._cli.clean`).
+indicators
+    ``engagement indicators EXPORTS --out FILE``: the tidy indicator table
+    (:mod:`engagement_lib._cli.indicators`).
+report
+    ``engagement report EXPORTS --collectivite NAME --month YYYY-MM --out
+    report.html``: the monthly HTML report (:mod:`engagement_lib._cli.report`).
+catalog
+    ``engagement catalog``: the indicator catalog, or the supported export
+    layouts with ``--layouts`` (:mod:`engagement_lib._cli.catalog`).
 simulate
     Regenerate the simulated datasets: ``engagement simulate --out datasets
     [--seed N] [--scale K]`` writes ``raw/``, ``truth/`` and
     ``MANIFEST.sha256`` (see :func:`engagement_lib.simulate.write_bundle`).
 
-Errors are reported on one line (``engagement: error: ...``) with exit code
-1; ``--debug`` shows the full traceback instead.
+Exit codes: 0 success; 1 user or data error, reported on one line
+(``engagement: error: ...``) followed by a ``hint: ...`` line; 2 usage error
+(argparse); 3 internal error. ``--debug`` (before or after the subcommand)
+shows the full traceback instead.
 """
 
 from __future__ import annotations
@@ -18,6 +33,8 @@ import sys
 import time
 
 from . import __version__
+from ._cli import SUBCOMMANDS
+from ._cli._common import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, hint_for, one_line
 from .errors import EngagementError
 
 DEFAULT_SEED = 20190304
@@ -59,7 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"engagement_lib {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.add_parser(sub)
     _add_simulate(sub)
+    for choice in sub.choices.values():  # `--debug` also after the subcommand
+        choice.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                            help="show full tracebacks on error")
     return parser
 
 
@@ -82,21 +104,42 @@ def _run_simulate(args) -> int:
 _COMMANDS = {"simulate": _run_simulate}
 
 
+def _user_error(exc: BaseException) -> bool:
+    """Whether an exception is the user's or the data's (exit 1) rather than a bug (exit 3)."""
+    return isinstance(exc, EngagementError | OSError)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (0 ok, 1 data error, 2 usage, 3 internal)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help and --version (0) or a usage error (2)
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
     if args.command is None:
         parser.print_help()
         return 0
+    runner = _COMMANDS.get(args.command) or args.run
     try:
-        return _COMMANDS[args.command](args)
-    except (EngagementError, OSError, ValueError) as exc:
+        return runner(args)
+    except KeyboardInterrupt:
+        print("engagement: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
         if args.debug:
             raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"engagement: error: {message}", file=sys.stderr)
-        return 1
+        message = one_line(exc) or type(exc).__name__
+        if _user_error(exc):
+            print(f"engagement: error: {message}", file=sys.stderr)
+            hint = hint_for(exc)
+            if hint:
+                print(f"hint: {hint}", file=sys.stderr)
+            return EXIT_DATA
+        print(f"engagement: internal error: {type(exc).__name__}: {message}", file=sys.stderr)
+        print("hint: this is a bug; rerun with --debug and report the traceback to the "
+              "engagement_lib maintainers", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover
