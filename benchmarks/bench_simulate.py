@@ -12,8 +12,9 @@ What is timed
 * The small panels other tests simulate (one or two accounts, posting_time
   off, 20 seeds): seconds per seed.
 
-Peak memory is the tracemalloc peak of each timed call (numpy and pandas
-buffers included).
+Peak memory: the tracemalloc peak of the anchor call, and for the simulator
+the growth of the process's peak resident set size during the call
+(tracemalloc would slow the pandas/pyarrow code it traces several-fold).
 
 Usage::
 
@@ -24,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 import tracemalloc
 
@@ -55,7 +57,13 @@ def main(argv=None) -> None:
     per_extra = (len(pilot.posts) - len(base.posts)) / (len(pilot.scenario.collectivites) - 5)
     scale = max(1.0, (5 + max(args.posts - len(base.posts), 0) / per_extra) / 5)
 
-    panel, t_sim, mem_sim = _timed(lambda: simulate_panel(seed=args.seed, scale=scale))
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    panel = simulate_panel(seed=args.seed, scale=scale)
+    t_sim = time.perf_counter() - t0
+    cpu_sim = time.process_time() - c0
+    mem_sim = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) * 1024
     n = len(panel.posts)
     rng = np.random.default_rng(args.seed)
     _, t_anchor, mem_anchor = _timed(lambda: rng.negative_binomial(4.0, 0.02, size=n))
@@ -68,7 +76,8 @@ def main(argv=None) -> None:
 
     print(f"simulate_panel: {n:,} posts of {len(panel.scenario.collectivites):,} collectivités "
           f"({panel.posts['account'].nunique():,} accounts), scale {scale:.1f}")
-    print(f"  time {t_sim:.2f} s  →  {n / t_sim:,.0f} posts/s   peak memory {mem_sim / 2**20:,.0f} MiB")
+    print(f"  time {t_sim:.2f} s wall ({cpu_sim:.2f} s CPU)  →  {n / t_sim:,.0f} posts/s"
+          f"   peak RSS growth {mem_sim / 2**20:,.0f} MiB")
     print(f"  also written: {len(panel.followers):,} follower-days, {len(panel.audience):,} audience rows, "
           f"{len(panel.conversations):,} conversations")
     print(f"anchor (numpy negative_binomial, {n:,} draws): {t_anchor:.3f} s  →  {n / t_anchor:,.0f} draws/s"

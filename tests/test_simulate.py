@@ -412,3 +412,20 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--version"])
     assert exc.value.code == 0
+
+
+def test_big_panels_are_simulated_in_chunks(monkeypatch):
+    import engagement_lib.simulate.model as model
+
+    sc = default_scenario().only(collectivites=["saint_dizier", "romans_sur_isere"])
+    whole = simulate_panel(sc, seed=11, scale=4, start="2018-01-01", end="2018-06-30")
+    monkeypatch.setattr(model, "CHUNK_POSTS", 400)
+    chunked = simulate_panel(sc, seed=11, scale=4, start="2018-01-01", end="2018-06-30")
+    assert len(model._chunks(chunked.scenario, pd.date_range("2018-01-01", "2018-06-30"))) > 2
+    for name in ("posts", "followers", "audience", "conversations"):
+        validate(getattr(chunked, name), name)
+    assert chunked.conversations["conversation_id"].is_unique
+    assert set(chunked.posts["collectivite"]) == set(whole.posts["collectivite"])
+    assert len(chunked.posts) == pytest.approx(len(whole.posts), rel=0.1)
+    assert set(chunked.planted_effects["effects"]["follower_growth"]["accounts"]) == {
+        a.account for a in chunked.scenario.accounts}

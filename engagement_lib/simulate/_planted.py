@@ -90,7 +90,6 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
     """Build the planted-effects document of a simulated panel (see module docstring)."""
     from .model import (
         audience_profile,
-        engagement_per_follower,
         responsiveness_of,
         time_multiplier_table,
     )
@@ -326,7 +325,7 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
     }
 
     # calibration (measured)
-    epf = engagement_per_follower(posts, followers)
+    epf = _engagement_per_follower(posts, sim)
     calib = {}
     for n in nets:
         m = (posts["network"] == n).to_numpy()
@@ -335,7 +334,7 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
             fol = epf[m]  # placeholder for index alignment
             del fol
             lo, hi, status, basis = SNAPCHAT_VIEWS_TARGET
-            ratio = _views_per_follower(posts[m], followers)
+            ratio = _views_per_follower(posts[m], sim)
             calib[n] = {"indicator": "median story views per post per follower (%)",
                         "measured": float(np.nanmedian(ratio) * 100) if len(v) else None,
                         "target_low": lo, "target_high": hi, "status": status, "basis": basis,
@@ -368,13 +367,27 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
     })
 
 
-def _views_per_follower(posts: pd.DataFrame, followers: pd.DataFrame) -> np.ndarray:
+def _followers_at_publication(posts: pd.DataFrame, sim) -> np.ndarray:
+    """Followers of each post's account on its publication day (Europe/Paris), from the simulation state."""
     from .model import PARIS
 
-    day = posts["published_at"].dt.tz_convert(PARIS).dt.tz_localize(None).dt.normalize()
-    f = followers.assign(day=followers["date"].dt.tz_localize(None))
-    fmap = pd.Series(f["followers"].astype(float).to_numpy(),
-                     index=pd.MultiIndex.from_arrays([f["account"].astype(str), f["day"]]))
-    denom = fmap.reindex(pd.MultiIndex.from_arrays([posts["account"].astype(str), day])).to_numpy()
+    codes = pd.Categorical(posts["account"], categories=[a.account for a in sim.accounts]).codes
+    local = posts["published_at"].dt.tz_convert(PARIS).dt.tz_localize(None).dt.normalize()
+    day = ((local - sim.days[0]) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
+    ok = (codes >= 0) & (day >= 0) & (day < sim.followers_matrix.shape[1])
+    out = np.full(len(posts), np.nan)
+    out[ok] = sim.followers_matrix[codes[ok], day[ok]]
+    return out
+
+
+def _engagement_per_follower(posts: pd.DataFrame, sim) -> np.ndarray:
+    inter = posts[["likes", "comments", "shares"]].fillna(0).sum(axis=1).to_numpy(dtype=float)
+    denom = _followers_at_publication(posts, sim)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denom > 0, posts["views"].astype(float).to_numpy() / denom, np.nan)
+        return np.where(denom > 0, inter / denom, np.nan)
+
+
+def _views_per_follower(posts: pd.DataFrame, sim) -> np.ndarray:
+    denom = _followers_at_publication(posts, sim)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denom > 0, posts["views"].to_numpy(dtype=float, na_value=np.nan) / denom, np.nan)

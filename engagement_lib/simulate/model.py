@@ -279,18 +279,98 @@ def simulate_panel(
         raise EngagementError(f"invalid period {start!r} to {end!r}: {exc}") from None
     if len(days) == 0:
         raise EngagementError(f"empty period: start {start} is after end {end}")
-    seeds = np.random.SeedSequence(int(seed)).spawn(6)
-    rng_scale, rng_post, rng_text, rng_fol, rng_aud, rng_conv = (np.random.default_rng(s) for s in seeds)
+    children = np.random.SeedSequence(int(seed)).spawn(6)
+    rng_scale = np.random.default_rng(children[0])
     scenario = _expand(scenario, scale, rng_scale)
-    sim = _Simulation(scenario, days, rng_post, rng_text, rng_fol, int(seed))
-    posts = sim.posts()
-    followers = sim.followers()
-    audience = _audience(scenario, sim, rng_aud)
-    conversations = _conversations(scenario, sim, posts, rng_conv, int(seed))
+    chunks = _chunks(scenario, days)
+    parts, sims = [], []
+    for k, sub in enumerate(chunks):
+        # one chunk (the usual case) draws from the seed's own streams; big panels are
+        # simulated collectivité group by group to bound memory (chunk k: its own streams)
+        streams = children[1:] if k == 0 else np.random.SeedSequence([int(seed), 1, k]).spawn(5)
+        rng_post, rng_text, rng_fol, rng_aud, rng_conv = (np.random.default_rng(x) for x in streams)
+        sim = _Simulation(sub, days, rng_post, rng_text, rng_fol, int(seed))
+        posts = sim.posts()
+        followers = sim.followers()
+        audience = _audience(sub, sim, rng_aud)
+        conversations = _conversations(sub, sim, posts, rng_conv, int(seed))
+        parts.append((posts, followers, audience, conversations))
+        sims.append(sim)
+    if len(parts) == 1:
+        posts, followers, audience, conversations = parts[0]
+        merged = sims[0]
+    else:
+        tables = []
+        for i in range(4):  # one table at a time, releasing the chunks as we go
+            pieces = [p[i] for p in parts]
+            for j in range(len(parts)):
+                parts[j] = (*parts[j][:i], None, *parts[j][i + 1:])
+            tables.append(pd.concat(pieces, ignore_index=True))
+            del pieces
+        posts, followers, audience, conversations = tables
+        conversations["conversation_id"] = _conversation_ids(len(conversations))
+        merged = _merge_sims(sims)
     from ._planted import planted_effects
 
-    effects = planted_effects(scenario, sim, posts, followers, audience, conversations, seed=int(seed), scale=scale)
+    effects = planted_effects(scenario, merged, posts, followers, audience, conversations, seed=int(seed), scale=scale)
     return Panel(posts, followers, audience, conversations, effects, scenario, int(seed))
+
+
+#: Expected posts per simulated chunk (bounds the memory of the temporaries).
+CHUNK_POSTS = 1_500_000
+
+
+def _expected_posts(account: AccountSpec, days: pd.DatetimeIndex) -> float:
+    total = 0.0
+    for s, e, r in account.activity:
+        lo = max(pd.Timestamp(s), days[0])
+        hi = min(pd.Timestamp(e) if e else days[-1], days[-1])
+        total += r * max((hi - lo).days + 1, 0)
+    return total
+
+
+def _chunks(scenario: Scenario, days: pd.DatetimeIndex) -> list[Scenario]:
+    """Split a scenario into groups of whole collectivités of about CHUNK_POSTS posts."""
+    load: dict[str, float] = {}
+    for a in scenario.accounts:
+        load[a.collectivite] = load.get(a.collectivite, 0.0) + _expected_posts(a, days)
+    if sum(load.values()) <= CHUNK_POSTS:
+        return [scenario]
+    groups, current, size = [], [], 0.0
+    for c in scenario.collectivites:
+        if current and size + load.get(c.id, 0.0) > CHUNK_POSTS:
+            groups.append(current)
+            current, size = [], 0.0
+        current.append(c)
+        size += load.get(c.id, 0.0)
+    groups.append(current)
+    out = []
+    for g in groups:
+        ids = {c.id for c in g}
+        out.append(dataclasses.replace(
+            scenario, collectivites=tuple(g), accounts=tuple(a for a in scenario.accounts if a.collectivite in ids)
+        ))
+    return out
+
+
+def _conversation_ids(n: int) -> pd.api.extensions.ExtensionArray:
+    digits = pc.utf8_lpad(pa.array(np.arange(n)).cast(pa.string()), 8, "0")
+    return pd.array(pc.binary_join_element_wise("conv", digits, ""), dtype="str")
+
+
+def _merge_sims(sims):
+    """The per-account state the planted-effects document needs, across chunks."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        accounts=[a for s in sims for a in s.accounts],
+        followers_matrix=np.vstack([s.followers_matrix for s in sims]),
+        exists=np.vstack([s.exists for s in sims]),
+        g=np.concatenate([s.g for s in sims]),
+        churn=np.concatenate([s.churn for s in sims]),
+        post_viral=np.concatenate([s.post_viral for s in sims]),
+        days=sims[0].days,
+    )
 
 
 class _Simulation:
@@ -862,8 +942,7 @@ def _conversations(scenario, sim, posts, rng, seed) -> pd.DataFrame:
         "collectivite": _strings(sim.coll_ids, coll),
         "account": _strings([a.account for a in sim.accounts], acc),
         "network": _network_cat(sim.net, acc),
-        "conversation_id": pd.array(pc.binary_join_element_wise(
-            "conv", pc.utf8_lpad(pa.array(np.arange(n)).cast(pa.string()), 8, "0"), ""), dtype="str"),
+        "conversation_id": _conversation_ids(n),
         "channel": pd.array(channel.astype(object), dtype="str"),
         "received_at": pd.DatetimeIndex(received.astype("datetime64[us]")).tz_localize("UTC"),
         "replied_at": pd.DatetimeIndex(np.where(never, np.datetime64("NaT", "us"), replied.astype("datetime64[us]")))
