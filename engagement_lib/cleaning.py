@@ -1132,7 +1132,7 @@ def _clean_other(rows, export, network, zone, exported_at, issues, opts, log, co
         if col in ("source_row", "collectivite", "account", "network"):
             continue
         values = rows[col].reset_index(drop=True)
-        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if pd.api.types.is_datetime64_any_dtype(values.dtype) or col == "date":
             out[col] = _times(rows, col, zone, n, log, counts, required=col == "date")
             _time_bounds(out[col], col, network, exported_at, opts, log)
         else:
@@ -1336,17 +1336,17 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     rank = sub["_export"].map(ranks)
     sub["_r0"] = rank.map(lambda r: r[0])
     sub["_r1"] = rank.map(lambda r: r[1])
-    sub = sub.sort_values([*key, "_r0", "_r1", "_export", "_pos"], kind="stable")
-    last = ~sub.duplicated(key, keep="last")
-    winners = sub[last]
+    sub["_gid"] = sub.groupby(key, sort=False, dropna=False, observed=True).ngroup()
+    sub = sub.sort_values(["_gid", "_r0", "_r1", "_export", "_pos"], kind="stable")
+    last = ~sub.duplicated("_gid", keep="last")
+    winners = sub[last].set_index("_gid")
     losers = sub[~last]
     schema_cols = list(_schema_columns(table)) or [
         c for c in frame.columns if not c.startswith(("_", "extra:"))]
     content = [c for c in schema_cols
                if c not in _PROVENANCE and c != "exported_at" and c in frame.columns
                and c not in key]
-    ref = losers[key].merge(winners[[*key, *content, "source_file", "source_row"]], on=key,
-                            how="left")
+    ref = winners.loc[losers["_gid"].to_numpy()]
     exact, conflicting, differing = _compare(losers, ref, content)
     kinds = np.where(exact, "exact", np.where(conflicting, "conflicting", "complementary"))
     where = [f"{f} line {r}" for f, r in zip(ref["source_file"], ref["source_row"], strict=True)]
@@ -1363,9 +1363,9 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
                             "_pos": losers["_pos"].to_numpy(), "kind": kinds,
                             "detail": detail})
     # Latest first, then the first non-missing value of every column per key.
-    merged = sub.iloc[::-1].groupby(key, sort=False, dropna=False).first().reset_index()
-    slots = winners[key].assign(_slot=winners.index)
-    merged = merged.merge(slots, on=key, how="left").set_index("_slot")
+    merged = sub.iloc[::-1].groupby("_gid", sort=False).first()
+    slots = pd.Series(sub.index[last.to_numpy()], index=winners.index)  # gid → row label
+    merged.index = slots.reindex(merged.index).to_numpy()
     kept = frame.drop(index=losers.index)  # rows stay where the kept row was read
     filled = [c for c in frame.columns if c not in key and c in merged.columns
               and kept.loc[merged.index, c].isna().any()]
@@ -1570,7 +1570,8 @@ def clean(
     merged = []
     names = list(CLEAN_TABLES) + sorted({p.table for p in parts} - set(CLEAN_TABLES))
     for table in names:
-        frames = [p.frame for p in parts if p.table == table and len(p.frame)]
+        frames = [p.frame for p in parts if p.table == table]
+        frames = [f for f in frames if len(f)] or frames[:1]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         frame, dropped = _dedupe(frame, table, ranks)
         if len(dropped):
