@@ -34,7 +34,7 @@ import time
 
 from . import __version__
 from ._cli import SUBCOMMANDS
-from ._cli._common import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, hint_for, one_line
+from ._cli._common import EXIT_DATA, EXIT_INTERNAL, hint_for, one_line
 from .errors import EngagementError
 
 DEFAULT_SEED = 20190304
@@ -112,11 +112,8 @@ def _user_error(exc: BaseException) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 data error, 2 usage, 3 internal)."""
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help and --version (0) or a usage error (2)
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+    # argparse exits by itself: 0 for --help/--version, 2 (EXIT_USAGE) for a usage error.
+    args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0

@@ -145,14 +145,14 @@ class Steps:
 
 def output_path(path: str | Path, *, suffixes: tuple[str, ...] | None = None) -> Path:
     """Check an output path: known suffix, parent folder created if missing."""
-    out = Path(path)
+    out = Path(path).expanduser()
+    if out.is_dir():
+        raise CliError(f"output {str(out)!r} is a folder, expected a file name",
+                       hint="give a file name inside it, e.g. " + str(out / "report.html"))
     if suffixes is not None and out.suffix.lower() not in suffixes:
         raise CliError(
             f"output {str(out)!r}: unsupported file type {out.suffix or '(none)'!r}",
             hint=f"name the output with one of {', '.join(suffixes)}",
         )
-    if out.exists() and out.is_dir():
-        raise CliError(f"output {str(out)!r} is a folder, expected a file name",
-                       hint="give a file name, e.g. report.html")
     out.parent.mkdir(parents=True, exist_ok=True)
     return out

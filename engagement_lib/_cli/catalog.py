@@ -13,6 +13,7 @@ import sys
 import pandas as pd
 
 from ._common import description, output_path
+from .indicators import resolve_indicators
 
 __all__ = ["add_parser", "run", "layouts_frame"]
 
@@ -80,9 +81,10 @@ def run(args) -> int:
         text = {"text": _layouts_text, "markdown": _markdown,
                 "csv": lambda f: f.to_csv(index=False, lineterminator="\n")}[args.format](frame)
     else:
-        frame = catalog(args.family)
+        ids = resolve_indicators(args.family)
+        frame = catalog(ids)
         if args.format == "markdown":
-            text = catalog(args.family, markdown=True, lang=args.lang)
+            text = catalog(ids, markdown=True, lang=args.lang)
         elif args.format == "csv":
             text = frame.to_csv(index=False, lineterminator="\n")
         else:
