@@ -398,20 +398,28 @@ def test_cli_simulate_truth_only(tmp_path, capsys):
     assert len(lines) == 5 and all(len(line.split("  ")[0]) == 64 for line in lines)
 
 
-def test_cli_errors_are_one_line(tmp_path, capsys):
+def _exit_code(argv):
+    """Exit code of the command line, whether main returns it or argparse raises SystemExit."""
     from engagement_lib.cli import main
 
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert main(["simulate", "--out", str(blocker / "sub"), "--no-raw", "--no-modern"]) == 1
+    assert _exit_code(["simulate", "--out", str(blocker / "sub"), "--no-raw", "--no-modern"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("engagement: error:") and err.count("\n") == 1 and "Traceback" not in err
-    with pytest.raises(SystemExit) as exc:
-        main(["simulate", "--out", str(tmp_path), "--scale", "-2"])
-    assert exc.value.code == 2
-    with pytest.raises(SystemExit) as exc:
-        main(["--version"])
-    assert exc.value.code == 0
+    lines = err.splitlines()
+    assert lines[0].startswith("engagement: error:") and "Not a directory" in lines[0]
+    assert "Traceback" not in err and all(line.startswith("hint:") for line in lines[1:])
+    assert _exit_code(["simulate", "--out", str(tmp_path), "--scale", "-2"]) == 2
+    assert "positive number" in capsys.readouterr().err
+    assert _exit_code(["--version"]) == 0
+    assert "engagement_lib" in capsys.readouterr().out
 
 
 def test_big_panels_are_simulated_in_chunks(monkeypatch):
