@@ -77,6 +77,11 @@ def _facets(n: int, ncols: int, height: float, aspect: float):
     return fig, axes.flat[:n]
 
 
+def _legend_room(fig, inches: float = 0.55) -> float:
+    """Share of the figure height kept free at the bottom for a figure legend."""
+    return min(0.3, inches / fig.get_figheight())
+
+
 def _local_months(periods: pd.Series) -> pd.Series:
     return pd.to_datetime(periods).dt.tz_convert(TZ).dt.tz_localize(None)
 
@@ -117,7 +122,7 @@ def dashboard_plot(
     if hasattr(data, "history"):
         lang = lang or data.lang
         month = data.month.tz_localize(None)
-        title = f"{data.collectivite} — {data.month.strftime('%Y-%m')}"
+        title = f"{getattr(data, 'name', None) or data.collectivite} — {data.month:%Y-%m}"
         results = data.history
     else:
         results, title = data, None
@@ -188,7 +193,7 @@ def dashboard_plot(
     )
     if title:
         fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, _legend_room(fig), 1, 1))
     return fig
 
 
@@ -279,7 +284,7 @@ def interval_plot(
             frameon=False,
             fontsize=8,
         )
-        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        fig.tight_layout(rect=(0, _legend_room(fig, 0.45), 1, 1))
     else:
         fig.tight_layout()
     return fig

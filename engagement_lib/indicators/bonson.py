@@ -39,16 +39,24 @@ _SHARE_NETWORKS = ("facebook", "instagram", "x", "linkedin", "tiktok")
 _FANS = "per post per 1000 followers"
 
 _SPECS = {
-    # code: (metric, networks, fr noun, en noun, fr name, en name)
-    "p": ("likes", _LIKE_NETWORKS, "j'aime", "like", "Popularité", "Popularity"),
-    "c": ("comments", _LIKE_NETWORKS, "commentaire", "comment", "Implication", "Commitment"),
-    "v": ("shares", _SHARE_NETWORKS, "partage", "share", "Viralité", "Virality"),
+    # code: (metric, networks, fr noun, fr plural, en noun, fr name, en name)
+    "p": ("likes", _LIKE_NETWORKS, "j'aime", "j'aime", "like", "Popularité", "Popularity"),
+    "c": (
+        "comments",
+        _LIKE_NETWORKS,
+        "commentaire",
+        "commentaires",
+        "comment",
+        "Implication",
+        "Commitment",
+    ),
+    "v": ("shares", _SHARE_NETWORKS, "partage", "partages", "share", "Viralité", "Virality"),
 }
 _SYMBOL = {"likes": "L", "comments": "C", "shares": "S"}
 
 
 def _family(code: str) -> list[Indicator]:
-    metric, networks, fr_noun, en_noun, fr_name, en_name = _SPECS[code]
+    metric, networks, fr_noun, fr_plural, en_noun, fr_name, en_name = _SPECS[code]
     up, sym = code.upper(), _SYMBOL[metric]
     return [
         Indicator(
@@ -66,7 +74,7 @@ def _family(code: str) -> list[Indicator]:
         Indicator(
             id=f"bonson_{code}2",
             family="bonson",
-            label_fr=f"{fr_name} {up}2 : {fr_noun}s par publication",
+            label_fr=f"{fr_name} {up}2 : {fr_plural} par publication",
             label_en=f"{en_name} {up}2: {en_noun}s per post",
             formula=f"Σ{sym} / N",
             unit=f"{metric}/post",
@@ -78,7 +86,7 @@ def _family(code: str) -> list[Indicator]:
         Indicator(
             id=f"bonson_{code}3",
             family="bonson",
-            label_fr=f"{fr_name} {up}3 : {fr_noun}s par publication pour 1000 abonnés",
+            label_fr=f"{fr_name} {up}3 : {fr_plural} par publication pour 1000 abonnés",
             label_en=f"{en_name} {up}3: {en_noun}s per post per 1000 followers",
             formula=f"{up}2 / F × 1000 = Σ{sym} / (N × F) × 1000",
             unit=_FANS,

@@ -87,6 +87,8 @@ class MonthlyDashboard:
         per network, cells such as ``"1,23 % (+0,12 pt ; +10,8 %)"``.
     history : pandas.DataFrame
         The :func:`compute` results of the months shown in the figure.
+    name : str, optional
+        The collectivité's name (from the ``collectivites`` table), for titles.
     """
 
     collectivite: str
@@ -95,6 +97,7 @@ class MonthlyDashboard:
     tidy: pd.DataFrame
     table: pd.DataFrame
     history: pd.DataFrame
+    name: str | None = None
 
     def plot(self, **kwargs):
         """The dashboard figure (see :func:`engagement_lib.plots.dashboard_plot`)."""
@@ -213,7 +216,24 @@ def monthly_dashboard(
         tidy=tidy,
         table=_wide(tidy, lang, ids),
         history=results,
+        name=_name(tables.collectivites, collectivite),
     )
+
+
+def _name(collectivites, collectivite) -> str | None:
+    """The collectivité's name from the given (or bundled) collectivites table."""
+    if collectivites is None:
+        from ..datasets import load_dataset
+        from ..errors import EngagementError
+
+        try:
+            collectivites = load_dataset("collectivites")
+        except EngagementError:
+            return None
+    if not {"id", "name"} <= set(collectivites.columns):
+        return None
+    names = dict(zip(collectivites["id"].astype(str), collectivites["name"].astype(str)))
+    return names.get(collectivite)
 
 
 def _tidy(results, month, lang, ids) -> pd.DataFrame:
