@@ -781,3 +781,21 @@ def test_resolve_families_and_objects():
     assert resolve([INDICATORS["ctr"], "ctr"]) == [INDICATORS["ctr"]]
     assert INDICATORS["ctr"].label("en") == "Click-through rate (CTR)"
     assert INDICATORS["bonson_e"].interval and not INDICATORS["posts"].interval
+
+
+def test_edge_cases_empty_and_unknown_media(tiny):
+    empty = compute(tiny["posts"].iloc[:0], n_boot=10)
+    assert empty.empty and list(empty.columns)[:4] == [
+        "collectivite",
+        "account",
+        "network",
+        "period",
+    ]
+    outside = compute(tiny, start="2030-01-01", n_boot=0)
+    assert outside.empty
+    only_followers = compute({"followers": tiny["followers"]}, ["followers", "posts"], n_boot=0)
+    assert set(only_followers.loc[only_followers["indicator"] == "posts", "value"]) == {0}
+    no_media = tiny["posts"].assign(media_type=None)
+    mix = compute(no_media, ["media_mix"], n_boot=0)
+    assert set(mix["indicator"]) == {"media_mix:unknown"}
+    assert (mix.loc[mix["value"].notna(), "value"] == 100).all()

@@ -101,6 +101,8 @@ class PostBlock:
         elif expr.startswith("ge1:"):
             self._load(expr[4:])
             out = (self._vals[expr[4:]] >= 1).astype("float64")
+        elif expr == "media:unknown":
+            out = (self._media < 0).astype("float64")
         elif expr.startswith("media:"):
             out = (self._media == MEDIA_TYPES.index(expr[6:])).astype("float64")
         else:

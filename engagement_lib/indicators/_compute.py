@@ -368,8 +368,9 @@ def _population(engine: Engine, tables: Tables, opts: Options) -> np.ndarray:
     pairs["pop"] = pairs["c"].map(pop_of).astype("float64")
     g = pairs["g"].to_numpy()
     values = pairs["pop"].to_numpy()
-    unknown = np.bincount(g, weights=np.isnan(values), minlength=len(engine.groups)) > 0
-    pop = np.bincount(g, weights=np.nan_to_num(values), minlength=len(engine.groups))
+    n = len(engine.groups)
+    unknown = np.bincount(g, weights=np.isnan(values), minlength=n).astype(float) > 0
+    pop = np.bincount(g, weights=np.nan_to_num(values), minlength=n).astype(float)
     pop[unknown] = np.nan
     return pop[engine.g2_group]
 
@@ -507,10 +508,16 @@ def compute(
 def _run(engine: Engine, inds, opts, tables, *, n_boot, ci, rng, validate):
     from ._bootstrap import bootstrap_intervals
 
+    if engine.n_g2 == 0:  # nothing in the requested periods
+        out = schema.empty("indicators")
+        return schema.validate(out, "indicators") if validate else out
+
     media_present = []
     if engine.media is not None:
         seen = np.bincount(engine.media[engine.media >= 0], minlength=len(schema.MEDIA_TYPES))
         media_present = [m for m, k in zip(schema.MEDIA_TYPES, seen) if k]
+        if (engine.media < 0).any():  # missing or unrecognised media type
+            media_present.append("unknown")
     plan = _plan(inds, opts, media_present)
 
     terms: list[Term] = []

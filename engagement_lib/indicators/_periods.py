@@ -52,16 +52,18 @@ class Periods:
     bounds: pd.DatetimeIndex
 
     def __len__(self) -> int:
-        return len(self.bounds) - 1
+        return max(len(self.bounds) - 1, 0)
 
     @property
     def starts_utc(self) -> pd.DatetimeIndex:
         """UTC instant of each period's local start (length ``P``)."""
-        return self.bounds[:-1].tz_convert("UTC").as_unit("us")
+        return self.bounds[: len(self)].tz_convert("UTC").as_unit("us")
 
     @property
     def days(self) -> np.ndarray:
         """Number of local calendar days of each period (DST days count as one day)."""
+        if not len(self):
+            return np.zeros(0)
         wall = self.bounds.tz_localize(None)
         return np.diff(np.asarray(wall.as_unit("s").asi8)) / 86_400.0
 
@@ -69,6 +71,8 @@ class Periods:
         """Index of the period holding each timestamp (``-1`` outside or missing)."""
         unit = values.array.unit
         ints = utc_int(values, unit)
+        if not len(self):
+            return np.full(len(ints), -1, dtype=np.int64)
         edges = np.asarray(self.bounds.tz_convert("UTC").as_unit(unit).asi8)
         codes = np.searchsorted(edges, ints, side="right") - 1
         outside = (codes < 0) | (codes >= len(self)) | (ints == np.iinfo(np.int64).min)

@@ -43,7 +43,10 @@ MEDIA_MIX = Indicator(
     aggregation="count ratio",
     reference=PRACTICE,
     recipe=MediaMix(),
-    note="Only media types the group ever uses get a row.",
+    note=(
+        "Only media types the group ever uses get a row; posts with a missing or unrecognised "
+        "media type count as 'media_mix:unknown'."
+    ),
 )
 
 register(POSTS, POSTS_PER_WEEK, MEDIA_MIX)
