@@ -275,7 +275,7 @@ def _expected_failed_checks(estimator):
 
 @parametrize_with_checks(
     [
-        EngagementProfileClusterer(k_range=(2, 4), n_init=2),
+        EngagementProfileClusterer(k_range=(2, 3), n_init=1),
         EngagementProfileClusterer(method="minibatch", k_range=(2, 3), n_init=1),
         EngagementProfileClusterer(method="gmm", k_range=(2, 3), n_init=1),
     ],
@@ -325,12 +325,12 @@ def _blobs(seed, k=4, n=600, d=5, spread=6.0):
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm", "minibatch"])
 def test_core_selects_the_planted_number_of_clusters(method):
-    X, truth = _blobs(1)
-    est = EngagementProfileClusterer(method=method, k_range=(2, 7), random_state=0).fit(X)
+    X, truth = _blobs(1, n=400)
+    est = EngagementProfileClusterer(method=method, k_range=(2, 6), n_init=2, random_state=0).fit(X)
     assert est.n_clusters_ == 4
     assert adjusted_rand_score(truth, est.labels_) > 0.95
     table = est.selection_
-    assert table["k"].tolist() == list(range(2, 8))
+    assert table["k"].tolist() == list(range(2, 7))
     assert table["selected"].sum() == 1
     assert table.loc[table["silhouette"].idxmax(), "k"] == 4
     if method == "gmm":  # the k-means BIC assumes spherical clusters, which standardising breaks
@@ -426,13 +426,18 @@ def test_front_selects_k_and_does_not_mutate(posts):
     before = posts.copy()
     est = EngagementClusters(k_range=(2, 6), random_state=0).fit(posts)
     pd.testing.assert_frame_equal(posts, before)
-    assert est.n_clusters_ == 4  # three planted types + ordinary posts
+    # three planted types + ordinary posts at least (ordinary posts may split by level)
+    assert est.n_clusters_ >= 4
+    assert est.selection_.loc[est.selection_["silhouette"].idxmax(), "k"] == est.n_clusters_
+    truth = posts["type"].to_numpy()
+    majority = {t: _majority(est.labels_, truth, t)[0] for t in ("quiz", "alert", "job")}
+    assert len(set(majority.values())) == 3
     out = est.assign(posts, lang="fr")
     pd.testing.assert_frame_equal(posts, before)
     assert out["cluster"].tolist() == est.labels_.tolist()
     assert set(out["cluster_name"].astype(str)) == set(est.names("fr"))
     table = est.profile_table(lang="en")
-    assert table.shape[0] == 4 and "Comments (× usual)" in table.columns
+    assert table.shape[0] == est.n_clusters_ and "Comments (× usual)" in table.columns
 
 
 def test_predict_on_new_posts_of_known_accounts(fitted):
@@ -662,7 +667,7 @@ def test_simulated_clusters_separate_quizzes_from_alerts(truth_posts):
     # Finding: the panel's engagement profiles are a continuum (silhouette < 0.25 for every k,
     # "no substantial structure", Kaufman & Rousseeuw 1990), so the silhouette's k = 2 only
     # splits high from low engagement; the BIC keeps improving with k and gives the typology.
-    est = EngagementClusters(selection="bic", random_state=0).fit(truth_posts)
+    est = EngagementClusters(selection="bic", n_init=1, random_state=0).fit(truth_posts)
     print(est.selection_.to_string())
     labels = pd.Series(est.labels_, index=truth_posts.index)
     topic = truth_posts["topic"]
@@ -683,6 +688,7 @@ def test_simulated_clusters_separate_quizzes_from_alerts(truth_posts):
 
 
 @pytest.mark.real
+@pytest.mark.slow
 def test_real_thai_live_clusters_by_status_type(thai_live_csv):
     """Real Facebook pages (Thai live sellers): no reach, no followers → per-page median."""
     from engagement_lib.readers import read_table
@@ -704,7 +710,7 @@ def test_real_thai_live_clusters_by_status_type(thai_live_csv):
     assert len(posts) == 7050  # every data row read (51 exact duplicates kept: real re-posts or not, they count)
     posts["account"] = posts["post_id"].str.split("_").str[0]
     assert posts["account"].nunique() == 9
-    est = EngagementClusters(random_state=0).fit(posts)
+    est = EngagementClusters(n_init=2, random_state=0).fit(posts)
     assert set(est.features_.group_stats_["denominator"]) == {"none"}
     data = posts.assign(cluster=est.labels_)
     res = association(data, "cluster", "status_type", n_boot=500, random_state=0)

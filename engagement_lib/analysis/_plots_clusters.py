@@ -8,6 +8,8 @@ here with :func:`~engagement_lib.i18n.pick`.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -99,7 +101,7 @@ def plot_profiles(model, *, lang="fr", ax=None):
     metrics = list(model.features_.metrics_)
     lifts = p[[f"lift_{m}" for m in metrics]].to_numpy(dtype=float)
     rows = [f"{name} ({share:.0%})" for name, share in zip(p[f"name_{lang}"], p["share"])]
-    cols = [label(m, lang) for m in metrics]
+    cols = [textwrap.fill(label(m, lang), 14) for m in metrics]
     fig, ax = _new_ax(ax, (1.4 * len(metrics) + 3.5, 0.6 * len(rows) + 1.6))
     with np.errstate(divide="ignore"):
         logs = np.log2(lifts)
@@ -144,7 +146,7 @@ def plot_association(result, *, lang="fr", ax=None, row_names=None, title=None):
     check_lang(lang)
     resid = result.residuals
     rows = list(row_names) if row_names is not None else [label(v, lang) for v in resid.index]
-    cols = [label(v, lang) for v in resid.columns]
+    cols = [textwrap.fill(label(v, lang), 14) for v in resid.columns]
     fig, ax = _new_ax(ax, (1.3 * len(cols) + 3.5, 0.6 * len(rows) + 1.8))
     lim = max(3.0, float(np.nanmax(np.abs(resid.to_numpy()))))
     sns.heatmap(

@@ -247,7 +247,12 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
     4. Each feature is centred on its group median and divided by its group
        robust scale (1.4826 × MAD, else IQR / 1.349; groups with fewer than
        ``min_group_size`` values, or no spread, borrow the median scale of
-       their network's other groups).
+       their network's other groups). The scale is floored at ``scale_floor``
+       times that network scale: a metric that is almost always 0 for an
+       account (two comments a year) has a tiny MAD that would turn its rare
+       non-zero counts into extreme values. The result is clipped to
+       ±``clip`` robust standard deviations, so that a handful of viral posts
+       cannot claim a cluster of their own.
 
     A group never seen in ``fit`` gets its rates and medians from the data
     passed to ``transform`` (its own typical post) and its network's pooled
@@ -272,6 +277,8 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         reasons other than chance).
     min_coverage : float, default 0.5
     min_group_size : int, default 5
+    scale_floor : float, default 0.5
+    clip : float or None, default 5.0
 
     Attributes
     ----------
@@ -299,6 +306,8 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         overdispersion=0.25,
         min_coverage=0.5,
         min_group_size=5,
+        scale_floor=0.5,
+        clip=5.0,
     ):
         self.metrics = metrics
         self.groups = groups
@@ -307,6 +316,8 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         self.overdispersion = overdispersion
         self.min_coverage = min_coverage
         self.min_group_size = min_group_size
+        self.scale_floor = scale_floor
+        self.clip = clip
 
     # -- helpers ---------------------------------------------------------------------
     def _counts(self, posts, kinds, den_medians):
@@ -478,8 +489,9 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
             by_net = pd.Series(scale[ok, j]).groupby(network[ok]).median().to_dict()
             pooled[name] = by_net | {"(all)": overall}
             fallback = np.array([pooled[name].get(net, overall) for net in network])
+            own = np.where(ok, scale[:, j], fallback)
             stats[f"{name}_median"] = center[:, j]
-            stats[f"{name}_scale"] = np.where(ok, scale[:, j], fallback)
+            stats[f"{name}_scale"] = np.maximum(own, self.scale_floor * fallback)
         self.group_stats_ = stats
         self.pooled_scale_ = pd.DataFrame(pooled)
         self.n_features_in_ = len(self.metrics_)
@@ -542,7 +554,8 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         """Return the features ``(n_posts, n_features)``; NaN where a metric is not reported."""
         check_is_fitted(self, "group_stats_")
         _, F, center, scale = self._aligned(posts)
-        return (F - center) / scale
+        X = (F - center) / scale
+        return X if self.clip is None else np.clip(X, -self.clip, self.clip)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output features (``"level"``, ``"<metric>_mix"``... or the metrics)."""
@@ -964,7 +977,11 @@ def _profile_key(center: np.ndarray, names: Sequence[str], threshold: float) -> 
     if signal.size and signal[order[0]] >= threshold:
         if signal.size > 1 and signal[order[1]] >= threshold:
             return metrics[order[0]], metrics[order[1]]
-        return metrics[order[0]], level_word
+        if level_word is not None:
+            return metrics[order[0]], level_word
+        if signal[order[-1]] <= -threshold:
+            return metrics[order[0]], f"few_{metrics[order[-1]]}"
+        return metrics[order[0]], None
     return level_word or "typical", None
 
 
@@ -1002,6 +1019,9 @@ def name_clusters(centers, feature_names, *, lang="fr", threshold=0.5) -> list[s
     keys = [_profile_key(c, names, threshold) for c in centers]
 
     def word(kind, short=False):
+        if kind.startswith("few_"):
+            metric = pick(_SHORT.get(kind[4:], {"fr": kind[4:], "en": kind[4:]}), lang)
+            return pick({"fr": f"peu de {metric}", "en": f"few {metric}"}, lang)
         if kind in _GENERIC_NAMES:
             table = _GENERIC_SHORT if short else _GENERIC_NAMES
             return pick(table[kind], lang)
@@ -1012,7 +1032,8 @@ def name_clusters(centers, feature_names, *, lang="fr", threshold=0.5) -> list[s
     counts = pd.Series(out).value_counts()
     for i, key in enumerate(keys):
         if counts[out[i]] > 1 and key[1] is not None:
-            out[i] = f"{out[i]} + {word(key[1], short=True)}"
+            joiner = ", " if key[1].startswith("few_") else " + "
+            out[i] = f"{out[i]}{joiner}{word(key[1], short=True)}"
     seen: dict[str, int] = {}
     final = []
     counts = pd.Series(out).value_counts()
