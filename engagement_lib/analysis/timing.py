@@ -21,7 +21,7 @@ hours, in ``Europe/Paris`` local time), with the default ``model="ols"``
                                + \pi_{q(i)} + \varepsilon_i
 
 where :math:`y_i` is the outcome (by default *interactions* = likes + comments
-+ shares + saves, those the network reports), :math:`o_i` an exposure
++ shares, those the network reports), :math:`o_i` an exposure
 (followers at the end of the day before the post; or the post's reach or
 impressions; or none), :math:`m` the media type, :math:`k` the topic and
 :math:`q` the calendar quarter (absorbing platform changes common to the
@@ -118,8 +118,9 @@ __all__ = [
 #: Timezone of the analysis (the collectivités' local time).
 TZ = "Europe/Paris"
 
-#: Metrics summed into the default ``"interactions"`` outcome (those a network reports).
-INTERACTIONS = ("likes", "comments", "shares", "saves")
+#: Metrics summed into the default ``"interactions"`` outcome (those a network reports);
+#: the indicator catalog's "A" (likes = all reactions), as in :mod:`.compare`.
+INTERACTIONS = ("likes", "comments", "shares")
 
 _WEEKDAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _SPARSE = "_sparse"
@@ -210,7 +211,7 @@ def add_posting_slot(
     out = posts.copy()
     local = _local_times(out["published_at"], tz)
     out["local_time"] = local
-    out["weekday"] = local.dt.dayofweek.astype("Int64")
+    out["weekday"] = local.dt.day_of_week.astype("Int64")
     out["hour"] = local.dt.hour.astype("Int64")
     hour = local.dt.hour.to_numpy(dtype=float, na_value=np.nan)
     pos = np.searchsorted(edges, np.nan_to_num(hour, nan=0), side="right") - 1
@@ -397,7 +398,7 @@ class PostingTimeEffects:
     Parameters
     ----------
     outcome : str or sequence of str, default ``"interactions"``
-        ``"interactions"`` (likes + comments + shares + saves, those the
+        ``"interactions"`` (likes + comments + shares, those the
         network reports), a metric column (``"views"``, ``"clicks"``…) or a list
         of metric columns to sum. Posts whose outcome is missing are excluded
         and counted in ``tests_["n_excluded"]``.
@@ -701,7 +702,8 @@ class PostingTimeEffects:
         X, timing_cols, cells, L = self._design(part, edges, ref_slot)
         if len(timing_cols) == 0:
             cells_out = empty_cells.assign(n=cells["n"])
-            return cells_out, {**base, **_no_test("not estimable: a single time slot")}, None
+            return cells_out, {**base, **_no_test(
+                f"not estimable: fewer than 2 slots with {self.min_posts} posts or more")}, None
         res, nb_alpha, groups = self._estimate(y, X, log_off, part)
         b = res.params.to_numpy()
         V = np.asarray(res.cov_params())
