@@ -58,6 +58,35 @@ _INDEX_TEMPLATE = """<!DOCTYPE html>
 """
 
 
+#: nbconvert's lab template without what it would fetch from a CDN: require.js (only
+#: needed by widgets) and mermaid (diagrams) are dropped, MathJax is kept only for
+#: notebooks whose markdown holds TeX. The pages then render offline, without
+#: console errors (tests/test_browser.py).
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}
+{%- if resources.get('needs_mathjax') -%}{{ super() }}{%- endif -%}
+{%- endblock html_head_js_mathjax -%}
+"""
+
+_TEX = re.compile(r"\$\$|\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
+
+
+def _needs_mathjax(nb) -> bool:
+    """Whether a notebook's markdown holds TeX (``$...$``, ``\\(...\\)``, ``\\begin{...}``)."""
+    return any(cell.get("cell_type") == "markdown" and _TEX.search(_markdown_text(cell))
+               for cell in nb.get("cells", []))
+
+
+def _exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", template_file="offline.html.j2",
+                        extra_loaders=[DictLoader({"offline.html.j2": _OFFLINE_TEMPLATE})])
+
+
 @dataclass(frozen=True)
 class NotebookInfo:
     """A notebook of the collection: its file, number, title and question."""
@@ -165,14 +194,13 @@ def build_site(
         The path of ``index.html``.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     from . import __version__
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     infos = collect_notebooks(folder)
-    exporter = HTMLExporter(template_name="lab")
+    exporter = _exporter()
     timings = {}
     for nb_info in infos:
         start = time.perf_counter()
@@ -187,7 +215,7 @@ def build_site(
                 jupytext.write(nb, nb_info.path.with_suffix(".py"), fmt="py:percent")
         else:
             nb = nbformat.read(nb_info.path, as_version=4)
-        body, _ = exporter.from_notebook_node(nb)
+        body, _ = exporter.from_notebook_node(nb, resources={"needs_mathjax": _needs_mathjax(nb)})
         (out / nb_info.html_name).write_text(body, encoding="utf-8")
     if in_place:
         _write_index_section(infos, (Path(folder) if folder else notebooks_dir()) / "README.md")
