@@ -437,3 +437,25 @@ def test_big_panels_are_simulated_in_chunks(monkeypatch):
     assert len(chunked.posts) == pytest.approx(len(whole.posts), rel=0.1)
     assert set(chunked.planted_effects["effects"]["follower_growth"]["accounts"]) == {
         a.account for a in chunked.scenario.accounts}
+
+
+def test_modern_scenario_lands_in_todays_ranges():
+    from engagement_lib.simulate import modern_scenario
+    from engagement_lib.simulate._planted import CALIBRATION_TARGETS_MODERN
+
+    p = simulate_panel(modern_scenario(), seed=SEED)
+    assert p.planted_effects["period"] == {"start": "2025-07-01", "end": "2025-12-31"}
+    assert set(p.posts["metric_era"]) == {"views"}
+    assert p.posts.loc[p.posts["network"] == "facebook", "impressions"].isna().all()
+    for network, calib in p.planted_effects["calibration"].items():
+        lo, hi = CALIBRATION_TARGETS_MODERN[network][:2]
+        assert (calib["target_low"], calib["target_high"]) == (lo, hi)
+        assert lo <= calib["measured"] <= hi, network
+
+
+def test_meta_views_era_reports_views_on_every_post():
+    from engagement_lib.simulate import modern_scenario
+
+    p = simulate_panel(modern_scenario().only(networks=["facebook", "instagram"]), seed=SEED)
+    assert p.posts["views"].notna().all() and p.posts["impressions"].isna().all()
+    assert (p.posts["views"] >= p.posts["reach"]).all()

@@ -583,19 +583,26 @@ class _Simulation:
                     inter[m] = _nb(rng, m_eng * w * tmat[m], k)
             engaged = sum(inter.get(m, 0) for m in ("likes", "comments", "shares"))
             exposure = None
+            meta_views = False
             if spec.reach_rate is not None:
                 reach = e * spec.reach_rate * np.sqrt(tmult) * media_mult**0.5 * L**0.75 * noise(0.3) * reach_boost
                 reach = np.maximum(np.round(reach).astype(np.int64), engaged + inter.get("saves", 0))
                 impressions = np.maximum(
                     np.round(reach * spec.impressions_per_reach * noise(0.12)).astype(np.int64), reach
                 )
-                cols["reach"][rows] = reach
-                cols["impressions"][rows] = impressions
+                if "reach" in spec.metrics:
+                    cols["reach"][rows] = reach
+                if "impressions" in spec.metrics:
+                    cols["impressions"][rows] = impressions
+                elif "views" in spec.metrics:  # Meta's "views" era: views replace impressions, every post
+                    cols["views"][rows] = impressions
+                    meta_views = True
                 exposure = reach.astype(float)
             elif spec.impressions_per_reach > 0:
                 imp = e * spec.impressions_per_reach * np.sqrt(tmult) * L**0.75 * noise(0.3)
                 impressions = np.maximum(np.round(imp).astype(np.int64), engaged)
-                cols["impressions"][rows] = impressions
+                if "impressions" in spec.metrics:
+                    cols["impressions"][rows] = impressions
                 exposure = impressions.astype(float)
             # views
             views = None
@@ -621,7 +628,7 @@ class _Simulation:
                         views,
                     )
                 exposure = views.astype(float)
-            elif "views" in spec.metrics and exposure is not None:
+            elif "views" in spec.metrics and exposure is not None and not meta_views:
                 vrows = np.flatnonzero(is_video)
                 lift_v = np.ones(rows.size)
                 lift_c = np.ones(rows.size)
