@@ -219,6 +219,15 @@ def test_best_and_worst_posts_per_account(html_fr):
     assert "Décembre" not in block  # only the month's posts
 
 
+def test_posting_times_raw_and_adjusted(html_fr):
+    section = _section(html_fr, "timing")
+    heat = re.search(r'<table class="heat" data-network="facebook">.*?</table>', section,
+                     flags=re.S).group(0)
+    assert sum(int(n) for n in re.findall(r"n=(\d+)", heat)) == 22  # the 22 Facebook posts
+    adjusted = re.search(r'<ul class="timing-adjusted">.*?</ul>', section, flags=re.S).group(0)
+    assert "Facebook" in adjusted and "Instagram" in adjusted
+
+
 def test_responsiveness_from_the_conversations(html_fr, html_en):
     section = _section(html_fr, "responsiveness")
     assert "75,0" in section  # 15 of the 20 January comments answered

@@ -158,9 +158,10 @@ def build_report(
         raise ReportError(f"n_boot must be a non-negative integer, got {n_boot!r}")
     sel = select(data, collectivite, month)
     opts = s.Options(lang=lang, n_boot=int(n_boot), seed=int(random_state))
-    collectivites = (pd.DataFrame({"id": [sel.collectivite], "population": [int(population)]})
-                     if population is not None
-                     else pd.DataFrame({"id": [sel.collectivite], "population": [pd.NA]}))
+    display = _display_name(sel.collectivite, collectivite, name)
+    collectivites = pd.DataFrame({
+        "id": [sel.collectivite], "name": [display],
+        "population": [int(population) if population is not None else pd.NA]})
     bar = _steps(progress, 6)
 
     def tick():
@@ -211,7 +212,7 @@ def build_report(
         "t": plain_texts(lang),
         "colon": " : " if lang == "fr" else ": ",
         "version": __version__,
-        "name": _display_name(sel.collectivite, collectivite, name),
+        "name": display,
         "month_label": month_label,
         "generated": text("generated", lang, version=__version__,
                           when=pd.Timestamp.now(tz="Europe/Paris").strftime(
@@ -233,8 +234,6 @@ def build_report(
         "posts_intro": text("posts_intro", lang, components=posts["components"]),
         "timing": timing,
         "timing_intro": text("timing_intro", lang, n=opts.history),
-        "timing_figure": None,
-        "timing_best": None,
         "responsiveness": resp,
         "responsiveness_figure": resp_figure,
         "responsiveness_headers": _responsiveness_headers(lang),

@@ -83,11 +83,20 @@ _TEXT: dict[str, dict[str, str]] = {
               "view mixes the effect of the time with that of what is posted at those times.",
     },
     "timing_adjusted": {
-        "fr": "Effet de l'horaire à contenu égal (régression binomiale négative, type de "
-              "publication, thème, compte et trimestre tenus constants) :",
-        "en": "Effect of the posting time, content held equal (negative binomial regression "
-              "holding media type, topic, account and quarter constant):",
+        "fr": "Effet de l'horaire à contenu égal (régression binomiale négative des "
+              "interactions, effets jour + tranche horaire, type de publication, thème, compte "
+              "et trimestre tenus constants ; test de Wald joint). Quand un effet est détecté : "
+              "les créneaux qui ne sont pas significativement moins bons que le meilleur, avec "
+              "leur rapport à un créneau moyen.",
+        "en": "Effect of the posting time, content held equal (negative binomial regression of "
+              "the interactions, weekday + hour-block effects, media type, topic, account and "
+              "quarter held constant; joint Wald test). When an effect is detected: the slots "
+              "not significantly worse than the best one, with their ratio to an average slot.",
     },
+    "timing_naive_title": {"fr": "Vue brute : interactions moyennes et nombre de publications "
+                                 "par créneau",
+                           "en": "Raw view: mean interactions and number of posts per slot"},
+    "timing_adjusted_title": {"fr": "À contenu égal", "en": "Content held equal"},
     "best_slots": {"fr": "Créneaux pas significativement moins bons que le meilleur",
                    "en": "Slots not significantly worse than the best one"},
     "posts_by_hour": {"fr": "Publications du mois par heure", "en": "Posts of the month by hour"},
@@ -221,6 +230,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "headline_followers": {"fr": "Abonnés", "en": "Followers"},
     "headline_posts": {"fr": "Publications", "en": "Posts"},
     "change_new": {"fr": "nouveau", "en": "new"},
+    "timing_detected": {"fr": "effet de l'horaire détecté", "en": "posting-time effect detected"},
+    "timing_not_detected": {"fr": "pas d'effet détectable de l'horaire",
+                            "en": "no detectable posting-time effect"},
+    "more_slots": {"fr": "et {n} autres créneaux", "en": "and {n} more slots"},
     "within": {"fr": "Répondu en moins de {h} h", "en": "Answered within {h} h"},
 }
 

@@ -275,7 +275,8 @@ def posting_times(sel: ReportData, opts: Options) -> dict:
     start = (sel.month - pd.DateOffset(months=opts.history - 1)).tz_convert("UTC")
     end = sel.next_month.tz_convert("UTC")
     posts = sel.posts[(sel.posts["published_at"] >= start) & (sel.posts["published_at"] < end)]
-    result = {"months": opts.history, "networks": [], "reason": None}
+    result = {"months": opts.history, "networks": [], "reason": None, "weekdays": [],
+              "adjusted": []}
     if posts.empty:
         result["reason"] = text("no_posts_month", lang)
         return result
@@ -304,7 +305,57 @@ def posting_times(sel: ReportData, opts: Options) -> dict:
                                    "label": network_label(str(network), lang),
                                    "n": int(part["n"].sum()), "blocks": blocks})
     result["weekdays"] = [d[:3] + "." if lang == "fr" else d[:3] for d in days]
+    result["adjusted"] = _adjusted_timing(posts, sel.followers, opts)
     return result
+
+
+def _slot_text(row, lang: str) -> str:
+    return (f"{WEEKDAYS[lang][int(row['weekday'])]} {int(row['hour_start']):02d}–"
+            f"{int(row['hour_end']):02d} h")
+
+
+def _adjusted_timing(posts: pd.DataFrame, followers: pd.DataFrame, opts: Options) -> list[dict]:
+    """Per network: the joint test of a posting-time effect and the best slots, if any.
+
+    :class:`engagement_lib.analysis.timing.PostingTimeEffects` with the additive
+    design (weekday effect × 3-hour-block effect: every slot estimable from a
+    year of one collectivité's posts) and no exposure offset (networks without
+    follower counts are kept; account and quarter effects absorb growth).
+    """
+    from ..analysis.timing import PostingTimeEffects
+    from ..errors import EngagementError
+
+    lang = opts.lang
+    try:
+        est = PostingTimeEffects(design="additive", offset=None, min_posts=opts.min_posts,
+                                 hours=3).fit(posts, followers)
+        best = est.best_slots()
+    except (EngagementError, ValueError, np.linalg.LinAlgError) as exc:
+        return [{"network": "", "text": " ".join(str(exc).split()), "slots": []}]
+    out = []
+    for _, t in est.tests_.iterrows():
+        network = str(t["network"])
+        status = str(t["status"])
+        detected = status == "timing effect detected"
+        p = t.get("p_value")
+        ptext = ""
+        if p is not None and pd.notna(p):
+            ptext = (" (p < 0,001)" if lang == "fr" else " (p < 0.001)") if p < 0.001 else (
+                f" (p = {p:.3f})".replace(".", "," if lang == "fr" else "."))
+        slots = []
+        if detected and len(best):
+            rows = best[best["network"].astype(str) == network].sort_values(
+                "estimate", ascending=False)
+            slots = [f"{_slot_text(r, lang)} (× {_fmt(r['estimate'], 'x', lang)})"
+                     for _, r in rows.head(6).iterrows()]
+            if len(rows) > 6:
+                slots.append(text("more_slots", lang, n=len(rows) - 6))
+        key = ("timing_detected" if detected else "timing_not_detected"
+               if status == "no detectable effect" else None)
+        out.append({"network": network_label(network, lang),
+                    "text": (text(key, lang) + ptext) if key else status,
+                    "slots": slots})
+    return out
 
 
 # --------------------------------------------------------------------------- responsiveness
