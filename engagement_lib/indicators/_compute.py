@@ -409,6 +409,7 @@ def compute(
     conversations: pd.DataFrame | None = None,
     collectivites: pd.DataFrame | None = None,
     validate: bool = True,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Compute catalog indicators per entity and period, as a tidy long table.
 
@@ -458,6 +459,11 @@ def compute(
         populations) defaults to ``load_dataset("collectivites")``.
     validate : bool, default True
         Check the result against ``schema.IndicatorResultsSchema``.
+    engine : {None, "pandas", "dask"}
+        ``"dask"`` runs the same recipes out of core on Dask DataFrames, or
+        on the path of a store (:mod:`engagement_lib.store`) given as
+        ``data``; point estimates only (``n_boot=0``). ``None``: Dask when an
+        input is a Dask DataFrame, else pandas. See ``docs/scale.md``.
 
     Returns
     -------
@@ -484,6 +490,11 @@ def compute(
     >>> from engagement_lib.indicators import compute
     >>> res = compute(clean, ["engagement_rate_reach"], n_boot=0)  # doctest: +SKIP
     """
+    params = dict(locals())  # the call's arguments, for the engine hook below
+    from ._dask import needs_routing, route_compute  # no Dask import on the pandas path
+
+    if engine is not None or needs_routing(data, followers, conversations):
+        return route_compute(compute, **params)
     opts = Options(
         aggregation=aggregation,
         follower_basis=follower_basis,

@@ -129,6 +129,7 @@ def monthly_dashboard(
     n_boot: int = 1000,
     ci: float = 0.95,
     random_state=None,
+    engine: str | None = None,
     **options,
 ) -> MonthlyDashboard:
     """The monthly dashboard of one collectivité, per network.
@@ -150,6 +151,11 @@ def monthly_dashboard(
         Months kept in ``history`` for the figure (the month and those before).
     n_boot, ci, random_state
         Bootstrap intervals, as in ``compute``.
+    engine : {None, "pandas", "dask"}
+        With a Dask DataFrame or a store path as ``data``: the collectivité's
+        rows are read through Dask (``"dask"``) or pyarrow (``"pandas"``, the
+        default for a path), then the in-memory engine runs on them, so the
+        result (intervals included) equals the in-memory one.
     **options
         Passed to ``compute``: ``aggregation``, ``follower_basis``,
         ``include_saves``, ``include_clicks``, ``population``, ``min_posts``,
@@ -167,6 +173,11 @@ def monthly_dashboard(
         )
     if int(history) != history or history < 2:
         raise ValueError(f"history must be an integer ≥ 2 (months), got {history!r}")
+    from ._dask import dashboard_inputs, needs_routing  # no Dask import on the pandas path
+
+    if engine is not None or needs_routing(data, options.get("followers"),
+                                           options.get("conversations")):
+        data, options = dashboard_inputs(data, options, collectivite=collectivite, engine=engine)
     frames = {
         k: options.pop(k) for k in ("followers", "conversations", "collectivites") if k in options
     }
