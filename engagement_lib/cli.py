@@ -18,7 +18,9 @@ catalog
 simulate
     Regenerate the simulated datasets: ``engagement simulate --out datasets
     [--seed N] [--scale K]`` writes ``raw/``, ``truth/`` and
-    ``MANIFEST.sha256`` (see :func:`engagement_lib.simulate.write_bundle`).
+    ``MANIFEST.sha256`` (see :func:`engagement_lib.simulate.write_bundle`);
+    ``--format parquet`` writes the canonical tables as a partitioned store
+    instead, chunk by chunk (:mod:`engagement_lib.simulate.scale`).
 
 Exit codes: 0 success; 1 user or data error, reported on one line
 (``engagement: error: ...``) followed by a ``hint: ...`` line; 2 usage error
@@ -63,6 +65,10 @@ def _add_simulate(sub) -> None:
                    help="multiply the number of collectivités by K (synthetic ones are added; default 1)")
     p.add_argument("--no-raw", action="store_true", help="write the truth tables only (no export files)")
     p.add_argument("--no-modern", action="store_true", help="skip the modern-layout bundle")
+    p.add_argument("--format", choices=("bundle", "parquet"), default="bundle",
+                   help="bundle (default): raw exports, truth tables and manifest; parquet: the "
+                        "canonical tables only, as a store partitioned by network and month, "
+                        "simulated chunk by chunk so any --scale fits in memory (docs/scale.md)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
 
 
@@ -88,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_simulate(args) -> int:
     from .simulate import simulate_panel, write_bundle
 
+    if args.format == "parquet":
+        return _run_simulate_store(args)
     t0 = time.perf_counter()
     panel = simulate_panel(seed=args.seed, scale=args.scale)
     manifest = write_bundle(panel, args.out, seed=args.seed, raw=not args.no_raw, modern=not args.no_modern)
@@ -98,6 +106,17 @@ def _run_simulate(args) -> int:
             f"(seed {args.seed}, scale {args.scale:g}); wrote {n} files listed in {manifest} "
             f"in {time.perf_counter() - t0:.1f} s"
         )
+    return 0
+
+
+def _run_simulate_store(args) -> int:
+    from .simulate.scale import write_partitioned
+
+    info = write_partitioned(args.out, scale=args.scale, seed=args.seed, progress=not args.quiet)
+    if not args.quiet:
+        rows = ", ".join(f"{n:,} {t}" for t, n in info["rows"].items())
+        print(f"simulated {rows} (seed {args.seed}, scale {args.scale:g}, {info['chunks']} "
+              f"chunks) into the store {info['path']} in {info['seconds']:.1f} s")
     return 0
 
 

@@ -176,7 +176,7 @@ def _pandas_dtype(spec: dict):
 def _table_spec(name: str, frame: pd.DataFrame, partition_on: Sequence[str]) -> dict:
     time_col = TIME_COLUMNS.get(name)
     keys = []
-    for key in partition_on:
+    for key in partition_on if name in TIME_COLUMNS else ():
         if key == "month" and time_col in frame.columns:
             keys.append("month")
         elif key != "month" and key in frame.columns:
@@ -327,8 +327,9 @@ def write_store(
         Folder of the store (created if missing). It may hold other files.
     partition_on : sequence of str, default ("network", "month")
         Partition keys: columns of the tables and/or ``"month"`` (Europe/Paris
-        month of the table's time column, see :data:`TIME_COLUMNS`). A table
-        lacking a key is partitioned on the keys it has (none: one folder).
+        month of the table's time column). Only the tables of
+        :data:`TIME_COLUMNS` are partitioned (on the keys they have); others
+        (``collectivites``, ``quarantine``...) are written as one folder.
     mode : {"overwrite", "append"}
         ``"overwrite"`` replaces the tables written (other tables of the store
         are kept); ``"append"`` adds rows to them (same columns and dtypes
@@ -566,13 +567,15 @@ def _read_pandas(folder: Path, spec: dict, keep: list[str], filters) -> pd.DataF
 
 def _read_dask(folder: Path, spec: dict, keep: list[str], filters):
     dd = require_dask("read_store(engine='dask')")
+    meta = _empty(spec["columns"], keep)
+    if not folder.exists() or not any(folder.rglob("*.parquet")):  # an empty table
+        return dd.from_pandas(meta, npartitions=1)
     frame = dd.read_parquet(
         str(folder),
         columns=keep,
         filters=filters,
         dtype_backend="numpy_nullable",
     )
-    meta = _empty(spec["columns"], keep)
     return frame.map_partitions(_restore, spec["columns"], keep, meta=meta)
 
 

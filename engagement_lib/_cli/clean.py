@@ -4,7 +4,8 @@ Writes, in ``DIR``:
 
 * ``posts``, ``followers``, ``audience``, ``conversations`` and any other
   table the readers found (``page_metrics``), plus ``quarantine`` and
-  ``flags``, each as Parquet (typed) and CSV;
+  ``flags``, each as Parquet (typed) and CSV — or, with ``--format parquet``,
+  as a store partitioned by network and month (:mod:`engagement_lib.store`);
 * ``data_dictionary.csv``: every column written, its type, its missing
   values and its meaning;
 * ``cleaning_report.csv`` (per file, with a ``TOTAL`` row: read = kept +
@@ -46,6 +47,10 @@ def add_parser(sub) -> None:
                         "comma, UTF-8 with BOM)")
     p.add_argument("--lang", choices=("fr", "en"), default="fr",
                    help="language of cleaning_report.txt (default fr)")
+    p.add_argument("--format", choices=("files", "parquet"), default="files",
+                   help="files (default): one Parquet and one CSV file per table; parquet: a "
+                        "store partitioned by network and month (engagement_lib.store), for "
+                        "large data and Dask (docs/scale.md)")
     add_progress_options(p)
     p.set_defaults(run=run)
 
@@ -75,7 +80,12 @@ def run(args) -> int:
     data = loaded.data
     out.mkdir(parents=True, exist_ok=True)
     tables = {**data.tables, **data.other, "quarantine": data.quarantine, "flags": data.flags}
-    write_tables(tables, out, csv=args.csv)
+    if getattr(args, "format", "files") == "parquet":
+        from ..store import write_store
+
+        write_store(tables, out)
+    else:
+        write_tables(tables, out, csv=args.csv)
     data_dictionary(tables).to_csv(out / "data_dictionary.csv", index=False, lineterminator="\n",
                                    encoding=_CSV[args.csv]["encoding"],
                                    sep=_CSV[args.csv]["sep"])
