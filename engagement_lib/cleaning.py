@@ -134,6 +134,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _post_ids as _ids
 from ._media_types import map_media_types
@@ -196,6 +198,7 @@ _TIME_COLUMNS = {
 _MAIN_TIME = {"posts": "published_at", "followers": "date", "audience": "date",
               "conversations": "received_at"}
 _PROVENANCE = ["source_format", "source_file", "source_row"]
+_ID_COLUMNS = {"posts": "post_id", "conversations": "conversation_id"}
 _DUP_FLAGS = {"exact": "exact_duplicate", "conflicting": "duplicate_id_differs",
               "complementary": "duplicate_complementary"}
 _INTERNAL = ["_export", "_pos"]
@@ -507,15 +510,31 @@ def _positions(mask) -> np.ndarray:
 
 
 def _pick(values, positions):
-    """Values at ``positions`` from a positional Series/array, or a scalar repeated."""
+    """Values at ``positions``: from a callable(positions), a positional Series or
+    array over all rows, or a scalar repeated."""
     if values is None:
         return [None] * len(positions)
+    if callable(values):
+        return list(values(positions))
     if isinstance(values, pd.Series):
-        return values.to_numpy(dtype=object)[positions]
+        return values.iloc[positions].to_numpy(dtype=object)
     if isinstance(values, np.ndarray | list):
-        arr = np.asarray(values, dtype=object)
-        return arr[positions] if len(arr) != len(positions) else arr
+        return np.asarray(values, dtype=object)[positions]
     return [values] * len(positions)
+
+
+def _fmt(template: str, **columns):
+    """A lazy per-row message: ``template`` formatted with the columns at the rows asked.
+
+    Messages are built only for the rows that need one (a million-row export
+    with three flagged rows formats three messages).
+    """
+    def build(positions):
+        cols = {k: (v.iloc[positions].astype("object").tolist() if isinstance(v, pd.Series)
+                    else [v] * len(positions)) for k, v in columns.items()}
+        return [template.format(**dict(zip(cols, vals, strict=True)))
+                for vals in zip(*cols.values(), strict=True)]
+    return build
 
 
 def _show(value) -> str | None:
@@ -557,6 +576,13 @@ def _counts(series: pd.Series | None, n: int) -> tuple[pd.Series, pd.Series]:
     return out, bad.fillna(False).astype(bool)
 
 
+def _const(value, n: int) -> pd.Series:
+    """A text column holding one value (built as text directly: broadcasting a Python
+    string into a frame of a million rows goes through an object array)."""
+    one = pa.array([value], pa.large_string())
+    return pd.Series(pd.array(pc.take(one, pa.array(np.zeros(n, dtype="int32"))), dtype="str"))
+
+
 def _fold(value) -> str:
     import unicodedata
 
@@ -587,6 +613,7 @@ class _Options:
     extra_columns: bool
     future_tolerance: pd.Timedelta
     known: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)  # id(export) → (IDs as text, needs re-keying)
 
 
 def _network_of(export: RawExport) -> str:
@@ -708,13 +735,13 @@ def _times(rows, column, zone, n, log: _Log, counts: Counter, *, required: bool)
     if res.nonexistent.any():
         counts["dst_nonexistent"] += int(res.nonexistent.sum())
         log.flag(res.nonexistent, "dst_nonexistent",
-                 values.astype("str").map(lambda v: f"{column} {v} does not exist in {zone} "
-                                          "(spring DST gap): shifted forward by the gap"))
+                 _fmt("{c} {v} does not exist in {z} (spring DST gap): shifted forward by "
+                      "the gap", c=column, v=values, z=zone))
     if res.ambiguous.any():
         counts["dst_ambiguous"] += int(res.ambiguous.sum())
         log.flag(res.ambiguous, "dst_ambiguous",
-                 values.astype("str").map(lambda v: f"{column} {v} occurs twice in {zone} "
-                                          "(autumn DST): first occurrence (summer time) taken"))
+                 _fmt("{c} {v} occurs twice in {z} (autumn DST): first occurrence (summer "
+                      "time) taken", c=column, v=values, z=zone))
     return res.utc
 
 
@@ -763,8 +790,12 @@ def _normalize_links(links: pd.Series) -> pd.Series:
     return out.str.replace(r"(?::0)?/*$", "", regex=True)
 
 
+_DAMAGED_PATTERN = f"(?:{_ids.MANGLED_PATTERN})|(?:{_ids.LOST_PATTERN})"
+
+
 def _damaged(raw: pd.Series) -> np.ndarray:
-    return (_ids.is_mangled(raw) | _ids.lost_precision(raw) | raw.isna()).to_numpy()
+    """IDs that need re-keying: missing, in scientific notation or zero-padded."""
+    return _ids.matches(raw, _DAMAGED_PATTERN) | raw.isna().to_numpy()
 
 
 def _known_ids(exports: list[RawExport], networks: list[str]) -> dict:
@@ -820,17 +851,19 @@ def _facebook_prefix(rows, raw, need, permalink, positions) -> pd.Series:
 
 
 def _post_ids(rows, issues, network, n, log: _Log, counts: Counter,
-              known: dict) -> tuple[pd.Series, set]:
+              known: dict, cached=None) -> tuple[pd.Series, set]:
     """Post IDs as strings, re-keyed where Excel destroyed them; consumed issue indices.
 
     A destroyed or missing ID is taken, in order, from another export of the
     same post (same permalink, sound ID), from the permalink itself, or the
     row is quarantined.
     """
-    raw = _post_ids_as_text(rows.get("post_id"), n)
+    raw, need = cached if cached is not None else (None, None)
+    raw = _post_ids_as_text(rows.get("post_id"), n) if raw is None else raw.copy()
     consumed = set()
     # Readers may blank a mangled ID and report it as an issue: take the value back.
     if len(issues):
+        need = None
         on_id = issues[(issues["column"] == "post_id") & issues["value"].notna()]
         values = on_id["value"].astype("str")
         damaged = values.str.match(_ids.MANGLED_PATTERN) | _ids.lost_precision(values)
@@ -839,14 +872,14 @@ def _post_ids(rows, issues, network, n, log: _Log, counts: Counter,
             if pd.isna(raw.iat[pos]):
                 raw.iat[pos] = value.strip()
             consumed.add(idx)
+    need = _damaged(raw) if need is None else need
+    ids = raw.copy()
+    if not need.any():
+        return ids, consumed
     permalink = _text(rows.get("permalink"), n, strip=True)
     mangled = _ids.is_mangled(raw).to_numpy()
     lost = _ids.lost_precision(raw).to_numpy()
     missing = raw.isna().to_numpy()
-    need = mangled | lost | missing
-    ids = raw.copy()
-    if not need.any():
-        return ids, consumed
     positions = np.flatnonzero(need)
     links = permalink.iloc[positions]
     found = _ids.ids_from_permalinks(links, network)
@@ -882,25 +915,27 @@ def _post_ids(rows, issues, network, n, log: _Log, counts: Counter,
     ids[rekey] = found[rekey]
     counts["ids_rekeyed"] += int(rekey.sum())
     log.flag(rekey & ~agree & ~shortcode, "rekeyed_id_mismatch",
-             [f"post_id {r!r} re-keyed to {f!r} from the permalink, but the digits Excel kept "
-              f"do not match" for r, f in zip(raw, found, strict=True)])
+             _fmt("post_id {r!r} re-keyed to {f!r} from the permalink, but the digits Excel "
+                  "kept do not match", r=raw, f=found))
     log.flag((mangled | missing) & shortcode, "rekeyed_from_shortcode",
-             [f"post_id {r!r} replaced by the permalink's shortcode {f!r} (the numeric ID "
-              "cannot be read from an Instagram URL)" for r, f in zip(raw, found, strict=True)])
+             _fmt("post_id {r!r} replaced by the permalink's shortcode {f!r} (the numeric ID "
+                  "cannot be read from an Instagram URL)", r=raw, f=found))
     no_link = mangled & ~found_ok
-    log.problem(no_link, "mangled_id", "post_id", raw, [
-        f"post_id {r!r} was mangled by Excel (scientific notation, digits lost) and "
-        + ("the row has no permalink to recover it from" if pd.isna(p)
-           else f"no post ID could be read from the permalink {p!r}")
-        for r, p in zip(raw, permalink, strict=True)
-    ])
+
+    def why(positions):
+        return [f"post_id {r!r} was mangled by Excel (scientific notation, digits lost) and "
+                + ("the row has no permalink to recover it from" if pd.isna(p)
+                   else f"no post ID could be read from the permalink {p!r}")
+                for r, p in zip(raw.iloc[positions], permalink.iloc[positions], strict=True)]
+
+    log.problem(no_link, "mangled_id", "post_id", raw, why)
     # 15 digits then zeros: re-key only when the permalink confirms the padding.
     lost_fix = lost & found_ok & agree & (found.to_numpy(dtype=object) != raw.to_numpy(dtype=object))
     ids[lost_fix] = found[lost_fix]
     counts["ids_rekeyed"] += int(lost_fix.sum())
     log.flag(lost & ~found_ok, "id_precision_suspect",
-             [f"post_id {r!r}: digits after the 15th are zeros (Excel precision loss?) and no "
-              "permalink to check it" for r in raw])
+             _fmt("post_id {r!r}: digits after the 15th are zeros (Excel precision loss?) and "
+                  "no permalink to check it", r=raw))
     # Missing ID: the permalink's, or quarantine.
     from_link = missing & found_ok
     ids[from_link] = found[from_link]
@@ -936,11 +971,9 @@ def _reactions(rows, likes: pd.Series, n, log: _Log, counts: Counter) -> pd.Seri
     mismatch = (both & (likes != summed)).fillna(False).astype(bool)
     if mismatch.any():
         counts["reaction_mismatches"] += int(mismatch.sum())
-        names = ", ".join(parts)
-        log.flag(mismatch, "reaction_total_mismatch", [
-            f"{total_name}={t} but the {len(parts)} reaction columns ({names}) sum to {s}"
-            for t, s in zip(likes.astype("object"), summed.astype("object"), strict=True)
-        ])
+        log.flag(mismatch, "reaction_total_mismatch",
+                 _fmt("{name}={t} but the {k} reaction columns ({names}) sum to {s}",
+                      name=total_name, t=likes, k=len(parts), names=", ".join(parts), s=summed))
     fill = likes.isna() & complete
     return likes.where(~fill, summed)
 
@@ -964,7 +997,8 @@ def _metric_era(rows, export: RawExport, metrics, plays, n) -> pd.Series:
 def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, counts):
     n = len(rows)
     out = {}
-    ids, consumed = _post_ids(rows, issues, network, n, log, counts, opts.known)
+    ids, consumed = _post_ids(rows, issues, network, n, log, counts, opts.known,
+                              opts.ids.get(id(export)))
     out["post_id"] = ids
     out["published_at"] = _times(rows, "published_at", zone, n, log, counts, required=True)
     _time_bounds(out["published_at"], "published_at", network, exported_at, opts, log)
@@ -975,10 +1009,8 @@ def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, co
     counts["media_type_unknown"] += int(unknown.sum())
     counts["media_type_unreported"] += int(unreported.sum())
     if unknown.any():
-        log.flag(unknown, "unknown_media_type", [
-            f"media type label {v!r} is not known; typed 'other'" for v in
-            labels.astype("object")
-        ])
+        log.flag(unknown, "unknown_media_type",
+                 _fmt("media type label {v!r} is not known; typed 'other'", v=labels))
     for col in ("topic", "label", "text"):
         out[col] = _text(rows.get(col), n)
     out["permalink"] = permalink
@@ -997,20 +1029,15 @@ def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, co
     if network in _META:
         impossible = (both & (frame["reach"] > frame["impressions"])).fillna(False)
         log.problem(impossible, "reach_exceeds_impressions", "reach", frame["reach"],
-                    [f"reach {r} is larger than impressions {i} (impossible on Meta: reach "
-                     "counts the unique people among the impressions)"
-                     for r, i in zip(frame["reach"].astype("object"),
-                                     frame["impressions"].astype("object"), strict=True)])
+                    _fmt("reach {r} is larger than impressions {i} (impossible on Meta: reach "
+                         "counts the unique people among the impressions)",
+                         r=frame["reach"], i=frame["impressions"]))
     odd = (frame["likes"] > frame["impressions"]).fillna(False)
     log.flag(odd, "likes_exceed_impressions",
-             [f"likes {a} > impressions {b}" for a, b in
-              zip(frame["likes"].astype("object"), frame["impressions"].astype("object"),
-                  strict=True)])
+             _fmt("likes {a} > impressions {b}", a=frame["likes"], b=frame["impressions"]))
     odd = (frame["completions"] > frame["views"]).fillna(False)
     log.flag(odd, "completions_exceed_views",
-             [f"completions {a} > views {b}" for a, b in
-              zip(frame["completions"].astype("object"), frame["views"].astype("object"),
-                  strict=True)])
+             _fmt("completions {a} > views {b}", a=frame["completions"], b=frame["views"]))
     out.update(metrics)
     out["metric_era"] = _metric_era(rows, export, metrics, plays, n)
     out["exported_at"] = pd.Series(
@@ -1028,8 +1055,7 @@ def _booleans(values, n, log: _Log) -> pd.Series:
         return values.astype("boolean")
     mapped = _map_labels(values.where(values.notna()), _BOOLS)
     bad = values.notna() & mapped.isna()
-    log.flag(bad, "not_a_boolean", [f"is_paid {v!r} is not yes/no; left missing"
-                                     for v in values.astype("object")])
+    log.flag(bad, "not_a_boolean", _fmt("is_paid {v!r} is not yes/no; left missing", v=values))
     return mapped.astype("boolean")
 
 
@@ -1108,8 +1134,7 @@ def _clean_conversations(rows, export, network, zone, exported_at, issues, opts,
     _time_bounds(received, "received_at", network, exported_at, opts, log)
     early = (replied < received).fillna(False)
     log.problem(early, "reply_before_receipt", "replied_at", replied,
-                [f"replied_at {b} is earlier than received_at {a}" for a, b in
-                 zip(received.astype("object"), replied.astype("object"), strict=True)])
+                _fmt("replied_at {b} is earlier than received_at {a}", a=received, b=replied))
     out["received_at"], out["replied_at"] = received, replied
     author = _text(rows.get("author"), n, strip=True)
     log.problem(author.isna(), "missing_value", "author", None, "author is missing")
@@ -1117,8 +1142,8 @@ def _clean_conversations(rows, export, network, zone, exported_at, issues, opts,
     post = _post_ids_as_text(rows.get("post_id"), n)
     mangled = _ids.is_mangled(post)
     if mangled.any():
-        log.flag(mangled, "mangled_post_id", [f"post_id {p!r} was mangled by Excel; link to "
-                                              "the post dropped" for p in post])
+        log.flag(mangled, "mangled_post_id",
+                 _fmt("post_id {p!r} was mangled by Excel; link to the post dropped", p=post))
         post = post.where(~mangled)
     out["post_id"] = post
     return out, set()
@@ -1227,11 +1252,13 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
         )
     except CleaningError as exc:
         raise CleaningError(f"{export.path}: {exc}") from None
-    for idx, issue in issues.iterrows():
-        if idx in consumed:
-            continue
-        log.problem([issue["_pos"]], "unparseable", issue["column"], [issue["value"]],
-                    str(issue["reason"]))
+    if len(issues):
+        todo = issues[~issues.index.isin(list(consumed))]
+        for column, group in todo.groupby("column", sort=False, dropna=False):
+            pos = group["_pos"].to_numpy(dtype="int64")
+            log.problem(pos, "unparseable", column,
+                        lambda p, g=group: g["value"].to_numpy(dtype=object),
+                        lambda p, g=group: g["reason"].astype("str").tolist())
     coll, acct, own_name, entity_source = _assign_entity(rows, export, network, opts, n)
     log.problem(coll.isna(), "no_collectivite", "collectivite", None,
                 "no collectivité for this row: the export does not name it, no collectivite= "
@@ -1239,13 +1266,14 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     log.problem(coll.notna() & acct.isna(), "no_account", "account", None,
                 "no account for this row: the export does not name it, no account= argument "
                 "was given, and the path does not follow <collectivite>/<network>/<account>/<file>")
-    frame = pd.DataFrame({"collectivite": coll, "account": acct, "network": network, **values})
+    frame = pd.DataFrame({"collectivite": coll, "account": acct,
+                          "network": _const(network, n), **values})
     if own_name.notna().any() and not own_name.equals(acct) and opts.extra_columns:
         frame["account_name"] = own_name  # the platform's own page/account name
-    frame["source_format"] = export.layout
-    frame["source_file"] = str(export.path)
+    frame["source_format"] = _const(export.layout, n)
+    frame["source_file"] = _const(str(export.path), n)
     frame["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
-    frame["_export"] = index
+    frame["_export"] = np.full(n, index, dtype="int64")
     frame["_pos"] = np.arange(n)
     if opts.extra_columns:
         schema_columns = set(_schema_columns(table))
@@ -1273,7 +1301,7 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     flags = flags.assign(_export=index, table=table, source_file=str(export.path))
     if len(flags):
         flags["source_row"] = frame["source_row"].to_numpy()[flags["_pos"].to_numpy("int64")]
-    kept = frame[keep]
+    kept = frame if keep.all() else frame[keep]
     main = _MAIN_TIME.get(table, "date")
     dates = kept[main] if main in kept.columns else pd.Series(dtype="datetime64[us, UTC]")
     latest = dates.max() if len(dates) and isinstance(dates.dtype, pd.DatetimeTZDtype) else pd.NaT
@@ -1323,12 +1351,17 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     """Merge rows sharing a key: the latest export's row, its gaps filled by older ones.
 
     Returns the kept rows and, for each row merged away, ``_export, _pos,
-    kind`` (``"exact"``, ``"conflicting"`` or ``"complementary"``) and a detail.
+    kind`` (``"exact"``, ``"conflicting"`` or ``"complementary"``) and a detail;
+    None instead of that frame when the table's ID column has no repeated value
+    at all (then no ID is shared across networks either).
     """
     key = _KEYS.get(table)
     empty = pd.DataFrame(columns=["_export", "_pos", "kind", "detail"])
     if not len(frame) or key is None or any(k not in frame.columns for k in key):
         return frame, empty
+    id_col = _ID_COLUMNS.get(table)
+    if id_col is not None and _unique(frame[id_col]):  # fast path: no duplicate at all
+        return frame, None
     dup = frame.duplicated(key, keep=False)
     if not dup.any():
         return frame, empty
@@ -1392,6 +1425,12 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame, columns):
         for i in np.flatnonzero(~same):
             differing[i].append(col)
     return exact, conflicting, differing
+
+
+def _unique(values: pd.Series) -> bool:
+    """Whether a text column has no repeated value (one Arrow hash pass)."""
+    text = values.astype("str")
+    return len(pc.unique(pa.array(text.array))) == len(text)
 
 
 def _collisions(frame: pd.DataFrame, table: str) -> pd.Series:
@@ -1557,13 +1596,15 @@ def clean(
         salt=author_salt if author_salt is not None else secrets.token_hex(16),
         extra_columns=extra_columns, future_tolerance=tolerance,
     )
-    known = {}
+    known, ids = {}, {}
     posts = [e for e in items if isinstance(e, RawExport) and e.table == "posts"
              and isinstance(e.rows, pd.DataFrame)]
-    if any(_damaged(_post_ids_as_text(e.rows.get("post_id"), len(e.rows))).any()
-           for e in posts):
+    for e in posts:  # IDs as text and which need re-keying, once per export
+        raw = _post_ids_as_text(e.rows.get("post_id"), len(e.rows))
+        ids[id(e)] = (raw, _damaged(raw))
+    if any(need.any() for _, need in ids.values()):
         known = _known_ids(posts, [_resolve_network(e, root)[0] for e in posts])
-    opts = dataclasses.replace(opts, known=known)
+    opts = dataclasses.replace(opts, known=known, ids=ids)
     parts = [_clean_export(i, e, opts) for i, e in enumerate(items)]
     ranks = {p.index: p.rank for p in parts}
     tables, quarantines, flags = {}, [p.quarantine for p in parts], [p.flags for p in parts]
@@ -1574,10 +1615,10 @@ def clean(
         frames = [f for f in frames if len(f)] or frames[:1]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         frame, dropped = _dedupe(frame, table, ranks)
-        if len(dropped):
+        if dropped is not None and len(dropped):
             merged.append(dropped.assign(table=table))
-        clash = _collisions(frame, table)
-        if clash.any():
+        clash = _collisions(frame, table) if dropped is not None else None
+        if clash is not None and clash.any():
             id_col = "post_id" if table == "posts" else "conversation_id"
             bad = frame[clash]
             quarantines.append(pd.DataFrame({
@@ -1590,10 +1631,6 @@ def clean(
             }))
             frame = frame[~clash]
         tables[table] = frame
-    kept_keys = {
-        t: set(zip(f["_export"], f["_pos"], strict=True)) if len(f) else set()
-        for t, f in tables.items()
-    }
     dropped_all = (pd.concat(merged, ignore_index=True) if merged
                    else pd.DataFrame(columns=["_export", "_pos", "kind", "detail", "table"]))
     # Flags: per-row ones plus one per merged duplicate.
@@ -1613,10 +1650,14 @@ def clean(
         if any(len(f) for f in flags + dup_flags) else pd.DataFrame(
             columns=[*FLAG_COLUMNS, "_export", "_pos"])
     if len(flag_frame):
+        present = {p.index: np.zeros(len(p.export.rows), dtype=bool) for p in parts}
+        for frame in tables.values():
+            if len(frame):
+                for e, pos in frame.groupby("_export", sort=False)["_pos"]:
+                    present[int(e)][pos.to_numpy(dtype="int64")] = True
         flag_frame["in_output"] = [
-            (int(e), int(p)) in kept_keys.get(t, set())
-            for t, e, p in zip(flag_frame["table"], flag_frame["_export"], flag_frame["_pos"],
-                               strict=True)
+            bool(present[int(e)][int(p)]) for e, p in
+            zip(flag_frame["_export"], flag_frame["_pos"], strict=True)
         ]
     report = _report(parts, tables, dropped_all, quarantines, flag_frame)
     quarantine = _concat(quarantines, QUARANTINE_COLUMNS)
