@@ -91,10 +91,15 @@ def test_its_recovers_a_planted_step_and_slope_change():
     # the counterfactual continues the pre-event line
     fit = its.fitted_
     after = fit["after"]
-    gap = (fit.loc[after, "fitted"] - fit.loc[after, "counterfactual"]).to_numpy()
+    gap = (fit.loc[after, "trend"] - fit.loc[after, "counterfactual"]).to_numpy()
     t = ((fit.loc[after, "date"] - event) / pd.Timedelta(days=1)).to_numpy()
     np.testing.assert_allclose(gap, eff.loc["level_change", "estimate"]
                                + eff.loc["slope_change", "estimate"] * t)
+    # with weekday dummies, the plotted trend has no weekly wiggle (piecewise linear)
+    weekly = E.InterruptedTimeSeries(event=event, seasonality="weekday").fit(data).fitted_
+    before = weekly.loc[~weekly["after"], "trend"].to_numpy()
+    np.testing.assert_allclose(np.diff(before, 2), 0, atol=1e-9)
+    assert np.ptp(np.diff(weekly.loc[~weekly["after"], "fitted"].to_numpy(), 2)) > 1e-6
 
 
 def test_its_hac_intervals_keep_their_coverage_under_autocorrelation():

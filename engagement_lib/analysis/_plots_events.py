@@ -63,8 +63,8 @@ def plot_interrupted_time_series(
         ax.plot(fit["date"], fit["observed"].rolling(rolling, center=True, min_periods=1).mean(),
                 color="0.35", lw=1)
     before, after = fit[~fit["after"]], fit[fit["after"]]
-    ax.plot(before["date"], before["fitted"], color="C0", lw=2, label=_t("fitted", lang))
-    ax.plot(after["date"], after["fitted"], color="C0", lw=2)
+    ax.plot(before["date"], before["trend"], color="C0", lw=2, label=_t("fitted", lang))
+    ax.plot(after["date"], after["trend"], color="C0", lw=2)
     ax.plot(after["date"], after["counterfactual"], color="C0", lw=1.5, ls="--",
             label=_t("counterfactual", lang))
     event = pd.Timestamp(its.event)

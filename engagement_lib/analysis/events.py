@@ -330,8 +330,9 @@ class InterruptedTimeSeries:
         ``unit``, and for log transforms ``relative``, ``relative_low``,
         ``relative_high`` (:math:`e^{x} - 1`).
     fitted_ : pandas.DataFrame
-        ``date``, ``observed``, ``fitted``, ``counterfactual`` (the fit with
-        the event terms set to zero), ``after``.
+        ``date``, ``observed`` (transformed), ``fitted``, ``trend`` (the fit
+        with the seasonal dummies at their average), ``counterfactual`` (the
+        trend with the event terms set to zero), ``after``.
     result_ : statsmodels RegressionResults
     maxlags_ : int
     n_before_, n_after_ : int
@@ -418,12 +419,17 @@ class InterruptedTimeSeries:
                            relative_high=np.expm1(est + z * se))
             rows.append(row)
         self.effects_ = pd.DataFrame(rows)
-        counter = X.copy()
+        smooth = X.copy()  # seasonal dummies at their mean: the path without weekly wiggles
+        for col in smooth.columns:
+            if col.startswith(("weekday[", "month[")):
+                smooth[col] = smooth[col].mean()
+        counter = smooth.copy()
         counter["level_change"] = 0.0
         if self.slope_change:
             counter["slope_change"] = 0.0
         self.fitted_ = pd.DataFrame({
             "date": frame["date"], "observed": y, "fitted": res.fittedvalues,
+            "trend": smooth.to_numpy() @ b.to_numpy(),
             "counterfactual": counter.to_numpy() @ b.to_numpy(), "after": after,
         })
         return self
