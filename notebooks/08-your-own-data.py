@@ -15,9 +15,7 @@
 # %% [markdown]
 # # 08. Your own data: the whole analysis on your exports
 #
-# **Question:** what do *my* collectivité's platform exports say about last month — with the
-# same cited indicators, intervals and methods as the research notebooks, and a report I can
-# send to my director?
+# **Question:** what do *my* collectivité's exports say about last month, with the research notebooks' indicators and methods, in a report for my director?
 
 # %% [markdown]
 # ## What you will need
