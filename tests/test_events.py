@@ -102,6 +102,7 @@ def test_its_recovers_a_planted_step_and_slope_change():
     assert np.ptp(np.diff(weekly.loc[~weekly["after"], "fitted"].to_numpy(), 2)) > 1e-6
 
 
+@pytest.mark.slow
 def test_its_hac_intervals_keep_their_coverage_under_autocorrelation():
     rng = np.random.default_rng(SEED + 1)
     hits = hits_naive = 0

@@ -273,6 +273,7 @@ def test_hourly_to_slots_is_a_weighted_geometric_mean():
 
 
 # --------------------------------------------------------------------------- figures
+@pytest.mark.slow
 def test_heatmaps_show_uncertainty_and_speak_both_languages():
     rng = np.random.default_rng(SEED + 7)
     posts = synthetic_posts(rng, n=3000, slot_effect=weekend_morning)
@@ -298,6 +299,7 @@ def test_heatmaps_show_uncertainty_and_speak_both_languages():
 @pytest.fixture(scope="module")
 def truth_fit():
     posts = load_dataset("truth/posts")
+    posts = posts[posts["network"].isin(["facebook", "x", "instagram", "linkedin"])]
     followers = load_dataset("truth/followers")
     planted = load_dataset("truth/planted_effects")
     est = T.PostingTimeEffects().fit(posts, followers)
