@@ -10,8 +10,9 @@ so its sample (a few hundred posts) is then replicated to ``--rows`` rows with
 pandas: every copy gets a fresh post ID (in ``Identifiant de la publication``
 and in the permalink) and a fresh publication time (uniform over 2020-2025, in
 Paris wall-clock time), so that IDs stay unique and timestamps realistic.
-``--rows 1000000`` gives about 270 MB. The file lives in a temporary folder
-and is deleted at the end.
+Captions are cut to 40 characters (``--caption-chars``): ``--rows 1000000``
+then gives about 300 MB (the issue asks for about 270 MB; the simulated
+captions are long). The file lives in a temporary folder, deleted at the end.
 
 The contenders (each in a fresh subprocess, so that ``ru_maxrss`` is its own)
 -----------------------------------------------------------------------------
@@ -57,6 +58,7 @@ ID_HEADER = "Identifiant de la publication"
 PAGE_HEADER = "ID de la Page"
 LINK_HEADER = "Permalien"
 TIME_HEADER = "Heure de publication"
+TITLE_HEADER = "Titre"
 
 # ---------------------------------------------------------------------------
 # The file
@@ -75,8 +77,12 @@ def writer_sample(folder: Path, seed: int) -> Path:
                              rng=np.random.default_rng(seed)))
 
 
-def replicate(sample: Path, rows: int, folder: Path, seed: int) -> tuple[Path, set[str]]:
+def replicate(sample: Path, rows: int, folder: Path, seed: int,
+              caption_chars: int = 40) -> tuple[Path, set[str]]:
     """The writer's rows copied to ``rows`` rows with fresh IDs and times.
+
+    Captions (``Titre``) are cut to ``caption_chars`` characters: the simulated
+    captions are long; 40 characters give about 300 MB per million rows.
 
     Returns the file and the post IDs the reader must give back
     (``<page id>_<post id>``, the key of every Meta layout).
@@ -92,6 +98,7 @@ def replicate(sample: Path, rows: int, folder: Path, seed: int) -> tuple[Path, s
     take = np.tile(np.arange(len(frame)), math.ceil(rows / len(frame)))[:rows]
     big = frame.iloc[take].reset_index(drop=True)
     ids = (np.int64(900_000_000_000_000) + np.arange(rows, dtype="int64")).astype(str)
+    big[TITLE_HEADER] = big[TITLE_HEADER].str.slice(0, caption_chars)
     big[ID_HEADER] = ids
     big[LINK_HEADER] = before[take] + ids.astype(object) + after[take]
     start = pd.Timestamp("2020-01-01", tz="UTC").value // 60_000_000_000
@@ -175,6 +182,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the export (1e6)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per contender (best kept)")
     ap.add_argument("--seed", type=int, default=20190304)
+    ap.add_argument("--caption-chars", type=int, default=40,
+                    help="cut captions to this length (40: about 300 MB per million rows)")
     ap.add_argument("--profile", action="store_true",
                     help="print a cProfile of clean() (to stderr) from the last run")
     args = ap.parse_args(argv)
@@ -185,7 +194,7 @@ def main(argv=None) -> int:
         (tmp / "sample").mkdir()
         sample = writer_sample(tmp / "sample", args.seed)
         sample_kb = sample.stat().st_size // 1000
-        path, expected_ids = replicate(sample, args.rows, tmp, args.seed)
+        path, expected_ids = replicate(sample, args.rows, tmp, args.seed, args.caption_chars)
         made = time.perf_counter() - t
         size_mb = path.stat().st_size / 1e6
         ids_file = tmp / "ids.parquet"

@@ -260,6 +260,10 @@ _FILE_COLUMNS = ["source_file", "layout", "network", "table", "entity_source", *
 _TEXT = {
     "title": {"en": "Cleaning report", "fr": "Rapport de nettoyage"},
     "files": {"en": "files", "fr": "fichiers"},
+    "file": {"en": "file", "fr": "fichier"},
+    "more_files": {"en": "... and {n} more files (report.to_frame() lists them all)",
+                   "fr": "... et {n} autres fichiers (report.to_frame() les liste tous)"},
+    "more_warnings": {"en": "... and {n} more warnings", "fr": "... et {n} autres avertissements"},
     "rows_read": {"en": "rows read", "fr": "lignes lues"},
     "rows_kept": {"en": "rows kept", "fr": "lignes gardées"},
     "duplicates_merged": {"en": "duplicates merged", "fr": "doublons fusionnés"},
@@ -290,7 +294,9 @@ _TEXT = {
     "ok": {"en": "adds up", "fr": "le compte est bon"},
     "not_ok": {"en": "DOES NOT ADD UP", "fr": "LE COMPTE N'EST PAS BON"},
     "reasons": {"en": "Quarantine reasons", "fr": "Motifs de quarantaine"},
-    "warnings": {"en": "Reader warnings", "fr": "Avertissements des lecteurs"},
+    "warnings": {"en": "Warnings", "fr": "Avertissements"},
+    "flags": {"en": "Flags (rows to look at, see data.flags)",
+              "fr": "Signalements (lignes à vérifier, voir data.flags)"},
 }
 
 
@@ -313,13 +319,18 @@ class CleaningReport:
     skipped : pandas.DataFrame
         The summary rows skipped by the readers: ``source_file, source_row, reason``.
     warnings : tuple of str
-        The readers' warnings, prefixed by their file.
+        The readers' warnings, prefixed by their file (and cleaning's own, such
+        as a network taken from the folder).
+    flag_counts : pandas.DataFrame
+        Rows per ``table`` and ``flag`` in :attr:`CleanData.flags`.
     """
 
     files: pd.DataFrame
     reasons: pd.DataFrame
     skipped: pd.DataFrame
     warnings: tuple[str, ...] = ()
+    flag_counts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["table", "flag", "rows"]))
 
     @property
     def totals(self) -> pd.Series:
@@ -357,50 +368,71 @@ class CleaningReport:
             raise CleaningError("cleaning report does not add up: " + "; ".join(bad))
         return self
 
-    def summary(self, lang: str = "en") -> str:
-        """A readable summary in French (``"fr"``) or English (``"en"``)."""
+    def summary(self, lang: str = "en", *, max_files: int = 20) -> str:
+        """A readable summary in French (``"fr"``) or English (``"en"``).
+
+        The per-file lines and the readers' warnings stop after ``max_files``
+        (the whole table is :meth:`to_frame`).
+        """
         check_lang(lang)
         t = self.totals
+        colon = " : " if lang == "fr" else ": "  # French typography: space before : and ;
+        semi = " ; " if lang == "fr" else "; "
 
         def lab(key):
             return _TEXT[key][lang]
 
+        def num(value) -> str:
+            text = f"{int(value):,}"
+            return text.replace(",", "\u202f") if lang == "fr" else text
+
         ok = all(self._balanced(r) for _, r in self.to_frame().iterrows())
+        n_files = len(self.files)
         lines = [
-            f"{lab('title')} — {len(self.files)} {lab('files')}",
-            f"  {lab('rows_read')}: {t['rows_read']}",
-            f"  {lab('rows_kept')}: {t['rows_kept']}",
-            f"  {lab('duplicates_merged')}: {t['duplicates_merged']} "
-            f"({lab('exact_duplicates')}: {t['exact_duplicates']}; "
-            f"{lab('conflicting_duplicates')}: {t['conflicting_duplicates']}; "
-            f"{lab('complementary_duplicates')}: {t['complementary_duplicates']})",
-            f"  {lab('rows_quarantined')}: {t['rows_quarantined']}",
-            f"  {lab('balance')}: {t['rows_read']} = {t['rows_kept']} + "
-            f"{t['duplicates_merged']} + {t['rows_quarantined']} → "
+            f"{lab('title')} — {num(n_files)} {lab('files') if n_files != 1 else lab('file')}",
+            f"  {lab('rows_read')}{colon}{num(t['rows_read'])}",
+            f"  {lab('rows_kept')}{colon}{num(t['rows_kept'])}",
+            f"  {lab('duplicates_merged')}{colon}{num(t['duplicates_merged'])} "
+            f"({lab('exact_duplicates')}{colon}{num(t['exact_duplicates'])}{semi}"
+            f"{lab('conflicting_duplicates')}{colon}{num(t['conflicting_duplicates'])}{semi}"
+            f"{lab('complementary_duplicates')}{colon}{num(t['complementary_duplicates'])})",
+            f"  {lab('rows_quarantined')}{colon}{num(t['rows_quarantined'])}",
+            f"  {lab('balance')}{colon}{num(t['rows_read'])} = {num(t['rows_kept'])} + "
+            f"{num(t['duplicates_merged'])} + {num(t['rows_quarantined'])} → "
             f"{lab('ok') if ok else lab('not_ok')}",
-            f"  {lab('summary_rows_skipped')}: {t['summary_rows_skipped']}",
+            f"  {lab('summary_rows_skipped')}{colon}{num(t['summary_rows_skipped'])}",
         ]
         for key in ("ids_rekeyed", "dst_nonexistent", "dst_ambiguous", "media_type_unknown",
                     "media_type_unreported", "reaction_mismatches", "rows_flagged"):
             if t[key]:
-                lines.append(f"  {lab(key)}: {t[key]}")
+                lines.append(f"  {lab(key)}{colon}{num(t[key])}")
         if len(self.reasons):
-            lines.append(f"{lab('reasons')}:")
+            lines.append(f"{lab('reasons')}{colon.rstrip()}")
             for _, r in self.reasons.iterrows():
-                lines.append(f"  [{r['table']}] {r['rule']}: {r['rows']} — {r['example']}")
-        if len(self.files) > 1:
+                lines.append(f"  [{r['table']}] {r['rule']}{colon}{num(r['rows'])} — "
+                             f"{r['example']}")
+        if len(self.flag_counts):
+            lines.append(f"{lab('flags')}{colon.rstrip()}")
+            for _, r in self.flag_counts.iterrows():
+                lines.append(f"  [{r['table']}] {r['flag']}{colon}{num(r['rows'])}")
+        if n_files > 1:
             lines.append(
                 f"{lab('files').capitalize()} ({lab('rows_read')} / {lab('rows_kept')} / "
-                f"{lab('duplicates_merged')} / {lab('rows_quarantined')}):"
+                f"{lab('duplicates_merged')} / {lab('rows_quarantined')}){colon.rstrip()}"
             )
-            for _, r in self.files.iterrows():
+            for _, r in self.files.head(max_files).iterrows():
                 lines.append(
-                    f"  {r['source_file']}: {r['rows_read']} / {r['rows_kept']} / "
-                    f"{r['duplicates_merged']} / {r['rows_quarantined']}"
+                    f"  {r['source_file']}{colon}{num(r['rows_read'])} / {num(r['rows_kept'])}"
+                    f" / {num(r['duplicates_merged'])} / {num(r['rows_quarantined'])}"
                 )
+            if n_files > max_files:
+                lines.append("  " + lab("more_files").format(n=num(n_files - max_files)))
         if self.warnings:
-            lines.append(f"{lab('warnings')}:")
-            lines.extend(f"  {w}" for w in self.warnings)
+            lines.append(f"{lab('warnings')}{colon.rstrip()}")
+            lines.extend(f"  {w}" for w in self.warnings[:max_files])
+            if len(self.warnings) > max_files:
+                lines.append("  " + lab("more_warnings").format(
+                    n=num(len(self.warnings) - max_files)))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -1736,9 +1768,14 @@ def _report(parts, tables, dropped, quarantines, flags) -> CleaningReport:
                    .agg(rows=("reason", "size"), example=("reason", "first")).reset_index())
     else:
         reasons = pd.DataFrame(columns=["table", "rule", "rows", "example"])
+    if len(flags):
+        flag_counts = (flags.groupby(["table", "flag"], sort=True).size()
+                       .rename("rows").reset_index())
+    else:
+        flag_counts = pd.DataFrame(columns=["table", "flag", "rows"])
     return CleaningReport(
         files=files, reasons=reasons,
         skipped=_concat(skipped, ["source_file", "source_row", "reason"]),
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), flag_counts=flag_counts,
     )
 

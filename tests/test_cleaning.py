@@ -592,10 +592,34 @@ def test_summary_is_readable_in_french_and_english():
     data = clean(raw(posts(likes=[1, -1])))
     en, fr = data.report.summary("en"), data.report.summary("fr")
     assert "rows read: 2" in en and "rows quarantined: 1" in en and "adds up" in en
-    assert "lignes lues : 2" in fr.replace(": ", " : ") and "quarantaine" in fr
+    assert "lignes lues : 2" in fr and "lignes en quarantaine : 1" in fr
+    assert "le compte est bon" in fr
     assert str(data.report) == en
     with pytest.raises(ValueError):
         data.report.summary("de")
+
+
+def test_summary_lists_at_most_max_files_files_and_counts_flags():
+    exports = [raw(posts(post_id=[str(i)], likes=[-1 if i == 0 else 1]),
+                   path=f"t/facebook/acc/f{i}.csv") for i in range(5)]
+    report = clean(exports).report
+    text = report.summary("en", max_files=2)
+    assert "f1.csv" in text and "f2.csv" not in text and "3 more files" in text
+    assert len(report.to_frame()) == 6  # five files and the total
+    big = clean(raw(posts(post_id=[str(i) for i in range(1500)], likes=1)))
+    assert "rows read: 1,500" in big.report.summary("en")
+    assert "lignes lues : 1\u202f500" in big.report.summary("fr")
+
+
+def test_flag_counts_in_the_report_match_the_flags_table():
+    data = clean(raw(posts(post_id=["1", "1", "2"], likes=[80, 80, 90], impressions=[50, 50, 50])))
+    counts = data.report.flag_counts.set_index("flag")["rows"].to_dict()
+    assert counts == data.flags["flag"].value_counts().to_dict()
+    # flags are per input row: the merged copy is flagged too, but not in the output
+    assert counts == {"exact_duplicate": 1, "likes_exceed_impressions": 3}
+    odd = data.flags[data.flags["flag"] == "likes_exceed_impressions"]
+    assert odd["in_output"].tolist() == [False, True, True]
+    assert data.report.totals["rows_flagged"] == 2
 
 
 def test_output_tables_are_validated_and_shaped():
