@@ -27,9 +27,10 @@ The contenders (each in a fresh subprocess, so that ``ru_maxrss`` is its own)
 Times exclude imports (each child imports, then starts the clock) and the
 one-time warm-up of pandera (it builds schemas and imports its optional
 backends, dask and hypothesis among them, on the first validation: seconds,
-once per process; printed apart); the peak resident memory includes both. Each contender runs ``--repeat`` times,
-alternating, and the best time is kept. The script then checks the work was
-done: every row read, none quarantined, the post IDs those written.
+once per process; printed apart); the peak resident memory includes both.
+Each contender runs ``--repeat`` times, alternating, and the best time is
+kept. The script then checks the work was done: every row read, none
+quarantined, the post IDs those written.
 
 Usage::
 
