@@ -21,9 +21,15 @@ Timing runs without tracing; peak memory is measured in a second run of each
 phase with :mod:`tracemalloc` (Python and NumPy allocations; memory allocated
 inside compiled OpenMP code is not seen), unless ``--no-memory``.
 
+``MiniBatchKMeans`` makes one OpenMP parallel region per mini-batch: on a
+machine whose cores are busy with other work, each region waits for its
+threads and the mini-batch path can become slower than Lloyd's algorithm;
+``--threads 1`` shows the single-thread cost (the load average is printed).
+
 Usage::
 
     .venv/bin/python benchmarks/bench_clusters.py               # 1,000,000 posts
+    .venv/bin/python benchmarks/bench_clusters.py --threads 1   # one thread per phase
     .venv/bin/python benchmarks/bench_clusters.py --posts 20000  # smoke run
 """
 
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
 import resource
 import time
@@ -40,6 +47,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.cluster import KMeans, MiniBatchKMeans
+from threadpoolctl import threadpool_limits
 
 from engagement_lib.analysis.clusters import EngagementClusters
 
@@ -102,7 +110,16 @@ def main(argv=None) -> None:
     parser.add_argument("--k", type=int, default=6, help="number of clusters")
     parser.add_argument("--seed", type=int, default=20190304)
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument(
+        "--threads", type=int, default=None,
+        help="limit the OpenMP/BLAS threads of every phase (threadpoolctl); default: library default",
+    )
     args = parser.parse_args(argv)
+    with threadpool_limits(limits=args.threads):
+        _run(args)
+
+
+def _run(args) -> None:
     memory = not args.no_memory
 
     print(
@@ -112,7 +129,8 @@ def main(argv=None) -> None:
     t0 = time.perf_counter()
     posts = make_posts(args.posts, args.accounts, args.seed)
     print(f"{len(posts):,} posts, {args.accounts} accounts, k = {args.k} "
-          f"(data generated in {time.perf_counter() - t0:.1f} s)")
+          f"(data generated in {time.perf_counter() - t0:.1f} s); threads: "
+          f"{args.threads or 'library default'}; load average {os.getloadavg()[0]:.1f}")
 
     def ours():
         return EngagementClusters(

@@ -4,9 +4,9 @@ Three layers, each a scikit-learn estimator:
 
 :class:`EngagementFeatures` (transformer, DataFrame → array)
     Per-post engagement features, comparable across a village and a région:
-    each metric is taken relative to the post's reach (or the account's
-    followers), log-scaled, then centred and scaled *within* its account and
-    network (robust median / MAD).
+    the post's engagement *level* and its *mix* (which metric rises above that
+    level), each relative to reach or followers, log-scaled, then centred and
+    scaled *within* its account and network (robust median / MAD).
 :class:`EngagementProfileClusterer` (array-level core, passes ``check_estimator``)
     ``StandardScaler`` → neutral imputation of not-reported metrics →
     ``KMeans`` / ``MiniBatchKMeans`` / ``GaussianMixture``, the number of
@@ -24,22 +24,17 @@ NMF or k-means; defined in ``_text_topics``), :func:`association` and
 chi-square test and Cramér's V with a bootstrap interval; defined in
 ``_association``). Figures are in :mod:`engagement_lib.analysis._plots_clusters`.
 
-Feature formula
----------------
-For post *i* of group *g* (an account on a network) and metric *m*::
-
-    r_im = log(1 + m_i) - log(1 + d_i)          (d = reach, or followers, see below)
-    x_im = (r_im - median_g(r_m)) / scale_g(r_m)
-
-``exp(r_im - median_g(r_m))`` is the post's *lift*: how many times more
-comments (say) than the account's typical post, for the same reach. The scale
-is 1.4826 × MAD (falls back to IQR / 1.349, then to the median scale of the
-network's other accounts when a group is too small or constant). The
-denominator *d* is chosen per group: ``reach`` when the group reports it for
-at least ``min_coverage`` of its posts, else ``followers`` (a column, see
-:func:`attach_followers`), else none (``r = log(1 + m)``, which the group
-centring turns into "relative to the page's own median post"). Posts missing
-the chosen denominator use the group's median denominator.
+Features in one paragraph
+-------------------------
+Each metric is compared with what the account usually gets for the same reach
+(or followers; or, where neither is known, with the account's own usual post):
+``E0 = b_gm · d_i``. The post's **level** is the precision-weighted mean
+log-ratio of its counts to ``E0`` over the metrics its network reports (a
+post seen by more people lifts every metric together); its **mix** is, per
+metric, ``log((n + 1) / (E0 · e^level + 1))``: more comments (shares,
+clicks...) than its own level predicts. Level and mix are then centred and
+scaled within the account and network, so that a village and a région share
+one scale. Formulas in :class:`EngagementFeatures`.
 
 A metric a network does not report stays missing (NaN) through the features;
 the clusterer imputes it *after* standardisation with 0, i.e. "the account's
@@ -55,6 +50,10 @@ estimation of the number of clusters. *ICML 2000* (BIC of a k-means partition).
 Hennig, C. (2007). Cluster-wise assessment of cluster stability. *Comput. Stat.
 Data Anal.* 52(1), 258-271.
 Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classif.* 2, 193-218.
+Kaufman, L. & Rousseeuw, P. J. (1990). *Finding Groups in Data*. Wiley (an
+average silhouette below 0.25: "no substantial structure has been found").
+Lawless, J. F. (1987). Negative binomial and mixed Poisson regression. *Can. J.
+Stat.* 15(3), 209-225 (variance of counts beyond Poisson, for the level weights).
 """
 
 from __future__ import annotations
@@ -502,15 +501,25 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         groups = list(self.groups)
         _check_frame(posts, groups, "EngagementFeatures.transform")
         index = _group_keys(posts, groups)
-        stats = self.group_stats_.reindex(index)
-        unseen = stats["n_posts"].isna().to_numpy()
-        kinds = stats["denominator"].to_numpy(dtype=object, copy=True)
-        den_med = stats["denominator_median"].to_numpy(dtype=float, copy=True)
+        # per-group arrays taken row by row (no row-wide copy of the whole stats table)
+        row = self.group_stats_.index.get_indexer(index)
+        unseen = row < 0
+        take = np.where(unseen, 0, row)
+        stats = self.group_stats_
         names = self.feature_names_out_
-        rates = stats[[f"{m}_rate" for m in self.metrics_]].to_numpy(dtype=float, copy=True)
-        lift_med = stats[[f"{m}_lift_median" for m in self.metrics_]].to_numpy(dtype=float, copy=True)
-        center = stats[[f"{f}_median" for f in names]].to_numpy(dtype=float, copy=True)
-        scale = stats[[f"{f}_scale" for f in names]].to_numpy(dtype=float, copy=True)
+
+        def per_row(columns, dtype=float):
+            values = stats[columns].to_numpy(dtype=dtype)[take]
+            if unseen.any():
+                values[unseen] = np.nan if dtype is float else None
+            return values
+
+        kinds = per_row("denominator", object)
+        den_med = per_row("denominator_median")
+        rates = per_row([f"{m}_rate" for m in self.metrics_])
+        lift_med = per_row([f"{m}_lift_median" for m in self.metrics_])
+        center = per_row([f"{f}_median" for f in names])
+        scale = per_row([f"{f}_scale" for f in names])
         if unseen.any():
             sub = posts.loc[unseen]
             codes, uniques = pd.factorize(index[unseen])
@@ -552,10 +561,15 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, posts):
         """Return the features ``(n_posts, n_features)``; NaN where a metric is not reported."""
+        return self._transform_with_lift(posts)[0]
+
+    def _transform_with_lift(self, posts):
+        """(features, log-lifts) in one pass over the posts."""
         check_is_fitted(self, "group_stats_")
-        _, F, center, scale = self._aligned(posts)
+        lift, F, center, scale = self._aligned(posts)
         X = (F - center) / scale
-        return X if self.clip is None else np.clip(X, -self.clip, self.clip)
+        X = X if self.clip is None else np.clip(X, -self.clip, self.clip)
+        return X, lift
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output features (``"level"``, ``"<metric>_mix"``... or the metrics)."""
@@ -645,6 +659,8 @@ class EngagementProfileClusterer(ClusterMixin, BaseEstimator):
         Centres (k-means) or means (mixture) in standardised units, in label order.
     selection_ : DataFrame
         One row per candidate ``k``: ``silhouette``, ``bic``, ``inertia``, ``selected``.
+    selection_criterion_ : str
+        ``"silhouette"`` or ``"bic"`` (``selection="auto"`` resolved).
     label_map_ : ndarray
         Model component → reported label (size order).
     n_iter_ : int
@@ -1147,7 +1163,7 @@ class EngagementClusters(ClusterMixin, BaseEstimator):
             min_coverage=self.min_coverage,
             min_group_size=self.min_group_size,
         ).fit(posts)
-        X = self.features_.transform(posts)
+        X, log_lift = self.features_._transform_with_lift(posts)
         self.clusterer_ = EngagementProfileClusterer(
             self.n_clusters,
             method=self.method,
@@ -1168,7 +1184,7 @@ class EngagementClusters(ClusterMixin, BaseEstimator):
             lang: name_clusters(centers, features, lang=lang, threshold=self.name_threshold)
             for lang in ("fr", "en")
         }
-        lift = np.exp(self.features_.log_lift(posts).to_numpy())
+        lift = np.exp(log_lift)
         profile = pd.DataFrame(lift, columns=metrics).groupby(self.labels_).median()
         profile = profile.reindex(range(self.n_clusters_))
         sizes = np.bincount(self.labels_, minlength=self.n_clusters_)
