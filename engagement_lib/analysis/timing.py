@@ -571,8 +571,7 @@ class PostingTimeEffects:
         for key, part in _split(frame, self.by):
             # small dense problems: one BLAS thread is faster and avoids oversubscription
             with threadpool_limits(limits=1, user_api="blas"):
-                eff, test, fitted = self._fit_group(part, edges, ref_slot)
-            used = self._used_
+                eff, test, fitted, used = self._fit_group(part, edges, ref_slot)
             hc = used.groupby(["weekday", "hour"]).size().rename("n").reset_index()
             if self.by is not None:
                 eff.insert(0, self.by, key)
@@ -586,7 +585,6 @@ class PostingTimeEffects:
         self.tests_ = pd.DataFrame(tests)
         self.hour_counts_ = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
         self.edges_ = edges
-        del self._used_
         return self
 
     def _prepare(self, part: pd.DataFrame):
@@ -681,7 +679,7 @@ class PostingTimeEffects:
 
     def _fit_group(self, part, edges, ref_slot):
         y, log_off, part, described, dropped = self._prepare(part)
-        self._used_ = part[["weekday", "hour"]].astype("int64")
+        used = part[["weekday", "hour"]].astype("int64")
         base = {
             "outcome": described,
             "model": self.model,
@@ -696,14 +694,15 @@ class PostingTimeEffects:
         )
         if base["excluded_reasons"] and not len(part) and described.startswith("not reported"):
             status = f"not estimable: outcome {described}"
-            return empty_cells, {**base, **_no_test(status)}, None
+            return empty_cells, {**base, **_no_test(status)}, None, used
         if len(part) < 30:
-            return empty_cells, {**base, **_no_test(f"not estimable: only {len(part)} posts")}, None
+            status = f"not estimable: only {len(part)} posts"
+            return empty_cells, {**base, **_no_test(status)}, None, used
         X, timing_cols, cells, L = self._design(part, edges, ref_slot)
         if len(timing_cols) == 0:
             cells_out = empty_cells.assign(n=cells["n"])
             return cells_out, {**base, **_no_test(
-                f"not estimable: fewer than 2 slots with {self.min_posts} posts or more")}, None
+                f"not estimable: fewer than 2 slots with {self.min_posts} posts or more")}, None, used
         res, nb_alpha, groups = self._estimate(y, X, log_off, part)
         b = res.params.to_numpy()
         V = np.asarray(res.cov_params())
@@ -755,7 +754,7 @@ class PostingTimeEffects:
         out = cells[["weekday", "hour_start", "hour_end", "slot", "n", "estimate", "ci_low",
                      "ci_high", "p_value", "p_adjusted", "status"]]
         contrasts = (Lm, cells["_in"].to_numpy(), cells["slot"].to_numpy())
-        return out.reset_index(drop=True), test, (res, contrasts)
+        return out.reset_index(drop=True), test, (res, contrasts), used
 
     def _estimate(self, y, X, log_off, part):
         groups = None
