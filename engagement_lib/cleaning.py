@@ -611,8 +611,7 @@ def _counts(series: pd.Series | None, n: int) -> tuple[pd.Series, pd.Series]:
 def _const(value, n: int) -> pd.Series:
     """A text column holding one value (built as text directly: broadcasting a Python
     string into a frame of a million rows goes through an object array)."""
-    one = pa.array([value], pa.large_string())
-    return pd.Series(pd.array(pc.take(one, pa.array(np.zeros(n, dtype="int32"))), dtype="str"))
+    return pd.Series(pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype="str"))
 
 
 def _fold(value) -> str:
