@@ -113,9 +113,16 @@ listed in ``flags`` (``exact_duplicate``, ``duplicate_id_differs``,
 Two different networks sharing a post ID (which the schema forbids) are
 quarantined.
 
+**Conversations.** Authors are pseudonymised: a name that is not already a
+hex digest becomes the first 16 hex digits of SHA-256(salt, name), with the
+caller's ``author_salt`` (a random salt per call by default).
+
 Output tables are validated with :func:`engagement_lib.schema.validate`;
 extra columns the readers kept (``extra:<header>``) follow the canonical
-ones unless ``extra_columns=False``.
+ones unless ``extra_columns=False``. Rows of tables the schema does not model
+(the readers' long ``page_metrics``: date, metric, value) pass through into
+:attr:`CleanData.other`, with entity, provenance and UTC timestamps,
+de-duplicated on (account, network, date, metric); they count as kept.
 """
 
 from __future__ import annotations
@@ -1554,8 +1561,9 @@ def clean(
         :func:`engagement_lib.readers.read_export`). Lists may mix exports
         and paths.
     collectivite, account : str, optional
-        Who the rows belong to when the export does not say (see the module
-        docstring for the full rule: export → these arguments → folder).
+        Who the rows belong to; they win over the folder structure, which wins
+        over the page/account name found in the export (see the module
+        docstring).
     timezone : str, default "Europe/Paris"
         IANA zone of naive local timestamps: passed to the readers when
         ``exports`` is a path, and used for exports whose ``timezone`` is
@@ -1576,8 +1584,8 @@ def clean(
     -------
     CleanData
         ``posts``, ``followers``, ``audience``, ``conversations`` (validated),
-        ``quarantine``, ``flags`` and ``report`` (whose :meth:`~CleaningReport.check`
-        has passed).
+        ``quarantine``, ``flags``, ``report`` (whose :meth:`~CleaningReport.check`
+        has passed) and ``other`` (tables the schema does not model).
 
     Raises
     ------
