@@ -319,6 +319,30 @@ def test_internal_error_exit_3(exports, tmp_path, capsys, monkeypatch):
     assert "--debug" in err and "Traceback" not in err
 
 
+# --------------------------------------------------------------------------- parallel reading
+def test_parallel_reading_gives_what_read_exports_gives(exports, tmp_path):
+    from engagement_lib._cli._parallel import MIN_FILES, read_folder
+    from engagement_lib.readers import read_exports
+
+    assert sum(1 for p in exports.rglob("*") if p.is_file()) >= MIN_FILES
+    one, two = read_exports(exports), read_folder(exports, jobs=2)
+    assert [(e.path, e.layout, e.table) for e in one] == [(e.path, e.layout, e.table) for e in two]
+    for a, b in zip(one, two):
+        pd.testing.assert_frame_equal(a.rows, b.rows)
+    folder = tmp_path / "bad"
+    shutil.copytree(exports, folder)
+    for name in ("zz.csv", "aa.csv"):
+        (folder / name).write_text("x,y\n1,2\n")
+    with pytest.raises(Exception) as first:
+        read_exports(folder)
+    with pytest.raises(type(first.value)) as again:
+        read_folder(folder, jobs=2)
+    assert str(again.value) == str(first.value) and "aa.csv" in str(again.value)
+    collected = read_folder(folder, jobs=2, errors="collect")
+    assert [Path(f.path).name for f in collected.failures] == ["aa.csv", "zz.csv"]
+    assert len(collected) == len(one)
+
+
 # --------------------------------------------------------------------------- catalog
 def test_catalog_lists_every_indicator(capsys, tmp_path):
     from engagement_lib.indicators import INDICATORS

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..report._data import slugify
 from ._common import LAYOUTS_HINT, CliError
+from ._parallel import default_jobs, read_folder
 
 __all__ = ["add_input_options", "Loaded", "load_exports", "slugify", "month_arg",
            "positive_int", "collectivites_frame"]
@@ -66,6 +67,9 @@ def add_input_options(parser: argparse.ArgumentParser, *, collectivite_required:
     parser.add_argument("--timezone", default="Europe/Paris",
                         help="time zone of timestamps without one in the exports "
                              "(default Europe/Paris)")
+    parser.add_argument("--jobs", type=positive_int, default=default_jobs(), metavar="N",
+                        help="worker processes reading the files (default: the CPUs, at most 4; "
+                             "1 reads in this process)")
     parser.add_argument("--skip-unreadable", action="store_true",
                         help="read on past files that are not recognised exports (they are listed "
                              "in the output) instead of stopping")
@@ -107,19 +111,19 @@ def load_exports(args, *, progress: bool, collectivite: str | None) -> Loaded:
     Parameters
     ----------
     args : argparse.Namespace
-        With ``exports``, ``account``, ``timezone``, ``skip_unreadable``.
+        With ``exports``, ``account``, ``timezone``, ``jobs``, ``skip_unreadable``.
     progress : bool
         Progress bar while reading the files.
     collectivite : str or None
         Collectivité id given to :func:`~engagement_lib.cleaning.clean`.
     """
     from ..cleaning import clean
-    from ..readers import read_exports
 
     folder = Path(args.exports).expanduser()
     _check_folder(folder)
-    result = read_exports(folder, timezone=args.timezone, progress=progress,
-                          errors="collect" if args.skip_unreadable else "raise")
+    result = read_folder(folder, timezone=args.timezone, progress=progress,
+                         jobs=getattr(args, "jobs", 1),
+                         errors="collect" if args.skip_unreadable else "raise")
     failures = tuple(result.failures)
     if not len(result):
         if failures:
