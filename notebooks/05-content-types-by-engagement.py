@@ -140,12 +140,15 @@ pd.DataFrame({"cluster": model.names(LANG), "jaccard": stability.jaccard.round(2
 
 # %%
 data = model.assign(posts, lang=LANG)
-quiz = data["topic"].eq("heritage_quiz") & data["collectivite"].eq(COLLECTIVITE)
+quiz = data["topic"].eq("heritage_quiz")
 alert = data["topic"].eq("service_alert")
 quiz_cluster = data.loc[quiz, "cluster"].value_counts().index[0]
 alert_cluster = data.loc[alert, "cluster"].value_counts().index[0]
 print("planted comments x", planted["topic_multipliers"]["facebook"]["heritage_quiz"]["comments"],
       "| planted shares x", planted["topic_multipliers"]["facebook"]["service_alert"]["shares"])
+here = data["collectivite"].eq(COLLECTIVITE)
+print(f"{COLLECTIVITE}: {int((quiz & here).sum())} of the {int(quiz.sum())} heritage quizzes; "
+      f"{(data.loc[quiz & here, 'cluster'] == quiz_cluster).mean():.0%} of them in the quizzes' cluster")
 pd.crosstab(data["cluster_name"], data["topic"].where(quiz | alert, "other"), normalize="columns").round(2)
 
 # %%

@@ -707,7 +707,8 @@ def test_real_thai_live_clusters_by_status_type(thai_live_csv):
         timezone="Asia/Bangkok",
     )
     posts = raw.rows.rename(columns={"media_type": "status_type"})
-    assert len(posts) == 7050  # every data row read (51 exact duplicates kept: real re-posts or not, they count)
+    assert len(posts) == 7050  # every data row; the 51 exact duplicates are kept (cleaning, not
+    # clustering, decides about duplicates)
     posts["account"] = posts["post_id"].str.split("_").str[0]
     assert posts["account"].nunique() == 9
     est = EngagementClusters(n_init=2, random_state=0).fit(posts)

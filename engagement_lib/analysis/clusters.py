@@ -159,6 +159,18 @@ def _group_keys(posts: pd.DataFrame, groups: Sequence[str]) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays(list(keys.values()), names=list(groups))
 
 
+def _factorize_groups(index: pd.MultiIndex) -> tuple[np.ndarray, pd.MultiIndex]:
+    """Group code of each row and the unique groups, from the level codes (no tuples built)."""
+    shape = tuple(len(level) for level in index.levels)
+    combined = np.ravel_multi_index(tuple(np.asarray(c) for c in index.codes), shape)
+    codes, unique_combined = pd.factorize(combined)
+    parts = np.unravel_index(unique_combined, shape)
+    uniques = pd.MultiIndex.from_arrays(
+        [index.levels[i].to_numpy()[parts[i]] for i in range(len(shape))], names=index.names
+    )
+    return codes.astype(np.intp), uniques
+
+
 def _robust_scale(values: np.ndarray) -> float:
     """1.4826·MAD, else IQR/1.349, else NaN (no spread)."""
     v = values[~np.isnan(values)]
@@ -458,7 +470,7 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         )
 
         index = _group_keys(posts, groups)
-        codes, uniques = pd.factorize(index)
+        codes, uniques = _factorize_groups(index)
         n_groups = len(uniques)
         kind, coverage, den_median = self._choose_denominators(posts, codes, n_groups)
         counts, den = self._counts(posts, kind[codes], den_median[codes])
@@ -475,7 +487,7 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
                 "coverage": coverage,
                 "denominator_median": den_median,
             },
-            index=pd.MultiIndex.from_tuples(list(uniques), names=groups),
+            index=uniques,
         )
         for j, m in enumerate(self.metrics_):
             stats[f"{m}_rate"] = rates[:, j]
@@ -502,7 +514,8 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         _check_frame(posts, groups, "EngagementFeatures.transform")
         index = _group_keys(posts, groups)
         # per-group arrays taken row by row (no row-wide copy of the whole stats table)
-        row = self.group_stats_.index.get_indexer(index)
+        row_codes, row_groups = _factorize_groups(index)
+        row = self.group_stats_.index.get_indexer(row_groups)[row_codes]
         unseen = row < 0
         take = np.where(unseen, 0, row)
         stats = self.group_stats_
@@ -522,7 +535,7 @@ class EngagementFeatures(TransformerMixin, BaseEstimator):
         scale = per_row([f"{f}_scale" for f in names])
         if unseen.any():
             sub = posts.loc[unseen]
-            codes, uniques = pd.factorize(index[unseen])
+            codes, uniques = _factorize_groups(index[unseen])
             kind, _, med = self._choose_denominators(sub, codes, len(uniques))
             counts_new, den_new = self._counts(sub, kind[codes], med[codes])
             rates_new = self._rates(counts_new, den_new, codes, len(uniques))
