@@ -1,0 +1,102 @@
+"""Unit tests of cleaning's private helpers: timezones, post IDs, media-type labels."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from engagement_lib import _media_types, _post_ids, _timezones
+
+
+def _naive(*values):
+    return pd.Series(pd.to_datetime(list(values)))
+
+
+@pytest.mark.parametrize(
+    ("zone", "gap_time", "expected_utc"),
+    [
+        # read with the offset before the gap: Paris +01:00, New York -05:00,
+        # Lord Howe +10:30 (its clocks move by 30 minutes only)
+        ("Europe/Paris", "2019-03-31 02:30", "2019-03-31 01:30"),
+        ("America/New_York", "2019-03-10 02:30", "2019-03-10 07:30"),
+        ("Australia/Lord_Howe", "2019-10-06 02:15", "2019-10-05 15:45"),
+    ],
+)
+def test_nonexistent_times_are_read_with_the_offset_before_the_gap(zone, gap_time,
+                                                                    expected_utc):
+    res = _timezones.to_utc(_naive(gap_time), zone)
+    assert res.utc.iloc[0] == pd.Timestamp(expected_utc, tz="UTC")
+    assert res.nonexistent.tolist() == [True] and res.ambiguous.tolist() == [False]
+
+
+@pytest.mark.parametrize(
+    ("zone", "repeated", "expected_utc"),
+    [
+        ("Europe/Paris", "2019-10-27 02:30", "2019-10-27 00:30"),  # CEST, +02:00
+        ("America/New_York", "2019-11-03 01:30", "2019-11-03 05:30"),  # EDT, -04:00
+    ],
+)
+def test_repeated_times_take_the_first_occurrence(zone, repeated, expected_utc):
+    res = _timezones.to_utc(_naive(repeated), zone)
+    assert res.utc.iloc[0] == pd.Timestamp(expected_utc, tz="UTC")
+    assert res.ambiguous.tolist() == [True]
+
+
+def test_gap_times_stay_distinct_and_in_order_after_the_last_real_time():
+    res = _timezones.to_utc(_naive("2019-03-31 01:59", "2019-03-31 02:01",
+                                   "2019-03-31 02:30", "2019-03-31 02:59"), "Europe/Paris")
+    assert res.utc.is_monotonic_increasing and res.utc.is_unique  # unlike "shift_forward"
+    assert res.nonexistent.tolist() == [False, True, True, True]
+
+
+def test_unknown_zone_is_rejected():
+    with pytest.raises(ValueError, match="Europe/Pariss"):
+        _timezones.check_zone("Europe/Pariss")
+
+
+def test_excel_mangled_ids_are_detected_and_checked_against_the_kept_digits():
+    ids = pd.Series(["1.22158E+17", "6,1571E+13", "1E+18", "122158123456789012", "12e3x", None])
+    assert _post_ids.is_mangled(ids).tolist() == [True, True, True, False, False, False]
+    padded = pd.Series(["122158123456789000", "122158123456789012", "1221581234567890"])
+    assert _post_ids.lost_precision(padded).tolist() == [True, False, True]
+    assert _post_ids.consistent("1.22158E+17", "122157600000000000")
+    assert not _post_ids.consistent("1.22158E+17", "122158600000000000")
+    assert not _post_ids.consistent("1.22158E+17", "12215812345678901")  # one digit short
+    assert _post_ids.consistent("1.22158E+17", "951745098223517_122158123456789012")
+
+
+@pytest.mark.parametrize(
+    ("network", "link", "expected"),
+    [
+        ("facebook", "https://m.facebook.com/story.php?story_fbid=123&id=9", "123"),
+        ("facebook", "https://www.facebook.com/ville/videos/un-titre/456/", "456"),
+        ("facebook", "https://www.facebook.com/photo.php?fbid=789&set=a.1", "789"),
+        ("instagram", "https://www.instagram.com/reel/Cabc-_123/", "Cabc-_123"),
+        ("x", "https://x.com/ville/status/1098765432109876543?s=20", "1098765432109876543"),
+        ("youtube", "https://youtu.be/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+        ("youtube", "https://www.youtube.com/shorts/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+        ("tiktok", "https://www.tiktok.com/@ville/video/7234567890123456789", "7234567890123456789"),
+        ("facebook", "not a link", None),
+    ],
+)
+def test_ids_are_read_from_permalinks(network, link, expected):
+    got = _post_ids.ids_from_permalinks(pd.Series([link]), network).iloc[0]
+    assert (got if pd.notna(got) else None) == expected
+
+
+def test_instagram_shortcodes_decode_as_base64():
+    # "B" is 1, "BA" is 64, and the alphabet's last letter "_" is 63
+    assert _post_ids.instagram_shortcode_to_id("BA") == "64"
+    assert _post_ids.instagram_shortcode_to_id("B_") == "127"
+    assert _post_ids.instagram_shortcode_to_id("ab$") is None
+    assert _post_ids.instagram_shortcode_to_id("A" * 12) is None  # private-post shortcodes
+
+
+def test_media_labels_fold_case_accents_and_separators():
+    assert _media_types.normalize_label("  VIDÉOS_en-direct ") == "videos en direct"
+    types, unknown, unreported = _media_types.map_media_types(
+        pd.Series(["VIDÉOS EN DIRECT", None, None, "Photos"]), "facebook",
+        pd.Series([None, "https://www.youtube.com/shorts/x", None, None]))
+    assert types.astype(str).tolist() == ["live", "reel", "other", "photo"]
+    assert unknown.tolist() == [False] * 4
+    assert unreported.tolist() == [False, False, True, False]
