@@ -150,7 +150,8 @@ def tiny():
             ("tv", "facebook", "2018-02-28", 1000),
             ("tv", "facebook", "2018-03-15", 1050),
             ("tv", "facebook", "2018-03-31", 1100),
-            ("tv_x", "x", "2018-03-01", 500),
+            ("tv_x", "x", "2018-02-28", 500),
+            ("tv_x", "x", "2018-03-01", 503),
             ("tv_x", "x", "2018-03-31", 520),
             ("tv_yt", "youtube", "2018-02-28", 300),
             ("tv_yt", "youtube", "2018-03-31", 310),
@@ -234,8 +235,8 @@ FACEBOOK = {
 }
 
 # X, March 2018: N = 2, A = (2+0+1) + (1+1+0) = 5, ΣL = 3, ΣC = 1, ΣS = 1, ΣK = 7,
-# ΣI = 700, no reach. Followers 500 (1 March, first count: the series starts in March)
-# → 520 (31 March); N × F = 1040.
+# ΣI = 700, no reach. Followers 500 (28 February, end of the previous month) → 520
+# (31 March); N × F = 1040.
 X = {
     "followers": 520,
     "net_follower_growth": 20,
@@ -369,8 +370,9 @@ def test_a_month_without_posts_says_no_posts(tiny):
     assert fb.loc["engagement_rate_reach", "status"] == "no posts"
     assert np.isnan(fb.loc["engagement_rate_reach", "value"])
     assert fb.loc["followers", "value"] == 1000
-    # one count in February and none before: the start of the month is unknown
+    # no count before February: its start, hence its growth, is unknown
     assert fb.loc["net_follower_growth", "status"] == "no follower data"
+    assert np.isnan(fb.loc["follower_growth_rate", "value"])
     mix = fb[fb.index.str.startswith("media_mix")]
     assert len(mix) == 3 and (mix["status"] == "no posts").all() and mix["value"].isna().all()
 

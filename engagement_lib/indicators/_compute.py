@@ -46,7 +46,7 @@ from .registry import resolve
 __all__ = ["compute", "Engine"]
 
 _CHUNK = 1 << 19
-_DENSE_LIMIT = 1 << 26
+_DENSE_LIMIT = 1 << 25
 _BY_CHOICES = ENTITY
 
 
@@ -138,6 +138,7 @@ class Engine:
         self._build_cells(ecodes, pcodes, n_ent, n_per)
         self._build_groups(by)
         self.row_cell = {n: self._cell_of(ecodes[n], pcodes[n]) for n in frames}
+        self._lookup = None
         self.media = media_codes(tables.posts) if tables.posts is not None else None
 
     # -- cells and groups -------------------------------------------------------------
@@ -163,9 +164,10 @@ class Engine:
         key = e * n_per + p
         out = np.full(len(e), -1, dtype=np.int64)
         if len(self.entities) * n_per <= _DENSE_LIMIT:
-            lookup = np.full(len(self.entities) * n_per, -1, dtype=np.int64)
-            lookup[self.cell_key] = np.arange(self.n_cells)
-            out[ok] = lookup[key[ok]]
+            if getattr(self, "_lookup", None) is None:
+                self._lookup = np.full(len(self.entities) * n_per, -1, dtype=np.int32)
+                self._lookup[self.cell_key] = np.arange(self.n_cells, dtype=np.int32)
+            out[ok] = self._lookup[key[ok]]
         else:
             out[ok] = np.searchsorted(self.cell_key, key[ok])
         return out
@@ -256,15 +258,13 @@ class Engine:
     def follower_cells(self) -> dict[str, np.ndarray]:
         """Per cell: F_end, F_start (and whether known), rows, and the F basis of rates.
 
-        F_end is the last count of the period. F_start is the last count of the
-        previous period or, when the account has no count then, the first count
-        of this period if it is earlier than the last one (otherwise unknown).
+        F_end is the last count of the period; F_start the last count of the
+        previous period (unknown when the account has no count then: a count taken
+        inside the period would miss part of the period's growth).
         """
         n = self.n_cells
         end = np.zeros(n)
-        first = np.zeros(n)
         has = np.zeros(n, dtype=bool)
-        spans = np.zeros(n, dtype=bool)
         rows = np.zeros(n)
         fol = self.tables.followers
         if fol is not None:
@@ -278,21 +278,17 @@ class Engine:
                 grouped = pd.DataFrame({"c": c, "t": when}).groupby("c", sort=False)["t"]
                 last = grouped.idxmax()
                 idx = last.index.to_numpy()
-                last = last.to_numpy()
-                firsts = grouped.idxmin().reindex(idx).to_numpy()
-                end[idx] = values[last]
-                first[idx] = values[firsts]
+                end[idx] = values[last.to_numpy()]
                 has[idx] = True
-                spans[idx] = when[firsts] < when[last]
                 rows = np.bincount(c, minlength=n).astype("float64")
         prev = np.arange(n) - 1
         follows = np.zeros(n, dtype=bool)
         follows[1:] = (self.cell_e[1:] == self.cell_e[:-1]) & (
             self.cell_p[1:] == self.cell_p[:-1] + 1
         )
-        use_prev = follows & np.roll(has, 1)
-        start = np.where(use_prev, end[prev], first)
-        has_both = has & (use_prev | spans)
+        has_start = follows & np.roll(has, 1)
+        start = np.where(has_start, end[prev], 0.0)
+        has_both = has & has_start
         if self.opts.follower_basis == "end":
             basis, has_basis = end, has
         else:

@@ -2,10 +2,13 @@
 
 Computed from the ``followers`` table (one row per account and day, count at
 the end of the day). For a period: F_end is the last known count in the
-period; F_start the last count of the previous period (or, when the series
-starts inside the period, its first count). When several accounts form one
-group (``by`` without ``account``), counts are summed over the accounts
-with data — a person following two accounts counts twice.
+period; F_start the last count of the previous period. Without a count in
+the previous period the growth is missing ("no follower data"): a count
+taken inside the period would miss part of its growth (so the first period
+of a series, and a single period with ``freq=None``, have no growth). When
+several accounts form one group (``by`` without ``account``), counts are
+summed over the accounts with data — a person following two accounts
+counts twice.
 
 ``followers_per_1000_inhabitants`` uses the INSEE *population municipale*
 (``collectivites.population``, the latest legal population) by default: it
