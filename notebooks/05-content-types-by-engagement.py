@@ -99,11 +99,12 @@ reported  # share of posts reporting each metric: NA = not reported by the netwo
 # ## Engagement profiles
 #
 # How many clusters? The silhouette (higher is better) and the BIC (lower is better) are computed
-# for 2 to 8 clusters. On this panel the silhouette stays below 0.25 for every number of
-# clusters — in Kaufman & Rousseeuw's reading, "no substantial structure": engagement profiles
-# form a continuum, and the silhouette's best split (k = 2) only separates high from low
-# engagement. The BIC keeps improving up to the end of the range; we follow it, i.e. we use the
-# clusters as a **typology** of a continuum rather than as natural groups.
+# for 2 to 8 clusters. On this panel the silhouette stays below 0.25 and nearly flat for every
+# number of clusters — in Kaufman & Rousseeuw's reading, "no substantial structure": engagement
+# profiles form a continuum, and the silhouette cannot choose (with other seeds its maximum
+# lands on k = 2, a mere split between high and low engagement). The BIC keeps improving up to
+# the end of the range; we follow it, i.e. we use the clusters as a **typology** of a continuum
+# rather than as natural groups.
 
 # %%
 model = EngagementClusters(selection="bic", n_init=2, random_state=SEED).fit(posts)

@@ -664,9 +664,10 @@ def test_simulated_topics_match_planted_topics(truth_posts):
 
 @pytest.mark.slow
 def test_simulated_clusters_separate_quizzes_from_alerts(truth_posts):
-    # Finding: the panel's engagement profiles are a continuum (silhouette < 0.25 for every k,
-    # "no substantial structure", Kaufman & Rousseeuw 1990), so the silhouette's k = 2 only
-    # splits high from low engagement; the BIC keeps improving with k and gives the typology.
+    # Finding: the panel's engagement profiles are a continuum (silhouette < 0.25 and nearly
+    # flat for every k, "no substantial structure", Kaufman & Rousseeuw 1990), so the silhouette
+    # cannot choose k (with some seeds it picks 2: high vs low engagement); the BIC keeps
+    # improving with k and gives the typology.
     est = EngagementClusters(selection="bic", n_init=1, random_state=0).fit(truth_posts)
     print(est.selection_.to_string())
     labels = pd.Series(est.labels_, index=truth_posts.index)
