@@ -25,6 +25,7 @@ from ._paths import REPO_ROOT, notebooks_dir
 __all__ = ["NotebookInfo", "collect_notebooks", "execute_notebook", "build_site", "main"]
 
 _NOTEBOOK = re.compile(r"^(\d{2})-[a-z0-9-]+\.ipynb$")
+_QUESTION_PREFIX = re.compile(r"^\*\*?(Question|Question de recherche)\s*:?\*?\*?\s*:?\s*")
 _INDEX_START = "<!-- notebook-index:start -->"
 _INDEX_END = "<!-- notebook-index:end -->"
 
@@ -112,14 +113,18 @@ def _title_and_question(path: Path) -> tuple[str, str]:
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
-        lines = [ln.strip() for ln in _markdown_text(cell).splitlines() if ln.strip()]
-        titles = [ln for ln in lines if ln.startswith("# ")]
+        text = _markdown_text(cell)
+        titles = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("# ")]
         if not titles:
             continue
         title = titles[0][2:].strip()
-        rest = [ln for ln in lines if not ln.startswith("#")]
-        question = rest[0] if rest else ""
-        return title, re.sub(r"^\*\*?(Question|Question de recherche)\s*:?\*?\*?\s*:?\s*", "", question)
+        paragraphs = [
+            " ".join(ln.strip() for ln in block.splitlines())
+            for block in re.split(r"\n\s*\n", text)
+            if block.strip() and not block.strip().startswith("#")
+        ]
+        question = paragraphs[0] if paragraphs else ""
+        return title, _QUESTION_PREFIX.sub("", question)
     return path.stem, ""
 
 
