@@ -319,6 +319,32 @@ def test_internal_error_exit_3(exports, tmp_path, capsys, monkeypatch):
     assert "--debug" in err and "Traceback" not in err
 
 
+# --------------------------------------------------------------------------- report window
+def _raw(table, column, values, **kwargs):
+    from engagement_lib.readers import RawExport
+
+    rows = pd.DataFrame({"source_row": range(2, 2 + len(values)), column: values})
+    return RawExport(path="x.csv", layout="demo", network="facebook", table=table, rows=rows,
+                     **kwargs)
+
+
+def test_exports_older_than_the_report_window_are_not_cleaned():
+    from engagement_lib._cli._inputs import _older
+
+    since = pd.Timestamp("2018-01-01", tz="Europe/Paris")
+    old = pd.to_datetime(["2017-03-01 10:00", "2017-11-30 23:00"])
+    assert _older(_raw("posts", "published_at", old), since)
+    assert _older(_raw("followers", "date", old.tz_localize("UTC")), since)
+    near = pd.to_datetime(["2017-03-01", "2017-12-30"])  # within the few days of margin
+    assert not _older(_raw("posts", "published_at", near), since)
+    assert not _older(_raw("posts", "published_at", pd.to_datetime(["2017-03-01", None])), since)
+    assert not _older(_raw("posts", "text", ["a", "b"]), since)  # no date column: kept
+    assert not _older(_raw("posts", "published_at", ["2017-03-01", "2017-03-02"]), since)
+    issues = pd.DataFrame({"source_row": [3], "column": ["published_at"], "value": ["32/13"],
+                           "reason": ["bad date"]})
+    assert not _older(_raw("posts", "published_at", old, issues=issues), since)
+
+
 # --------------------------------------------------------------------------- parallel reading
 def test_parallel_reading_gives_what_read_exports_gives(exports, tmp_path):
     from engagement_lib._cli._parallel import MIN_FILES, read_folder

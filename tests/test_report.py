@@ -191,6 +191,11 @@ def test_headline_figures_with_month_over_month_change(html_fr):
     assert re.search(r"\b18\b", posts) and "+8" in posts and "+80,0" in posts
     followers = _card(html_fr, "followers")  # 1182 on 31 Jan, 1120 on 31 Dec
     assert "1\u202f182" in followers and "+62" in followers and "1\u202f120" in followers
+    growth = _card(html_fr, "net_follower_growth")  # +62 in January, +62 in December (31 days)
+    assert re.search(r"\b62\b", growth) and "en décembre 2018 : 62" in growth
+    assert 'class="chg flat"' in re.search(
+        r'data-indicator="net_follower_growth">.*?</div>\s*<div class="chg [a-z]+"', html_fr,
+        flags=re.S).group(0)
 
 
 def test_indicator_table_per_network_with_definitions(html_fr):

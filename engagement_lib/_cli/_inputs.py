@@ -84,11 +84,38 @@ def collectivites_frame(cid: str, population: int | None) -> pd.DataFrame | None
 
 @dataclass(frozen=True)
 class Loaded:
-    """Cleaned exports and what could not be read."""
+    """Cleaned exports, what could not be read, and what was left out as too old."""
 
     data: object  # CleanData
     failures: tuple  # of readers.ReadFailure
     n_files: int
+    n_older: int = 0  # exports read but not cleaned: every row before ``since``
+
+
+#: Main time column of each table the readers return.
+_TIME = {"posts": "published_at", "followers": "date", "audience": "date",
+         "conversations": "received_at", "page_metrics": "date"}
+
+#: Margin below ``since``: naive local times and export-date stamps may be off by a day or two.
+_MARGIN = pd.Timedelta(days=3)
+
+
+def _older(export, since: pd.Timestamp) -> bool:
+    """Whether every row of a RawExport is dated before ``since`` (when in doubt: False).
+
+    An export with cells the reader could not parse is kept (its undated rows
+    must reach cleaning, and the quarantine).
+    """
+    column = _TIME.get(export.table)
+    rows = export.rows
+    if column is None or column not in rows.columns or len(export.issues):
+        return False
+    values = rows[column]
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype) or values.isna().any():
+        return False
+    latest = values.max()
+    latest = latest.tz_localize("UTC") if latest.tzinfo is None else latest.tz_convert("UTC")
+    return latest < since.tz_convert("UTC") - _MARGIN
 
 
 def _check_folder(path: Path) -> None:
@@ -105,7 +132,8 @@ def _check_folder(path: Path) -> None:
         )
 
 
-def load_exports(args, *, progress: bool, collectivite: str | None) -> Loaded:
+def load_exports(args, *, progress: bool, collectivite: str | None,
+                 since: pd.Timestamp | None = None) -> Loaded:
     """Read and clean ``args.exports``; raise :class:`CliError` for the user's mistakes.
 
     Parameters
@@ -116,6 +144,11 @@ def load_exports(args, *, progress: bool, collectivite: str | None) -> Loaded:
         Progress bar while reading the files.
     collectivite : str or None
         Collectivité id given to :func:`~engagement_lib.cleaning.clean`.
+    since : pandas.Timestamp, optional
+        Exports whose every dated row is older (by more than a few days) are
+        read but not cleaned: the caller needs nothing before ``since``, and
+        such exports cannot change a newer row (duplicates share a date).
+        When that would leave nothing, everything is cleaned.
     """
     from ..cleaning import clean
 
@@ -137,7 +170,13 @@ def load_exports(args, *, progress: bool, collectivite: str | None) -> Loaded:
             hint="put the CSV/XLSX/JSON files downloaded from Meta Business Suite, X, LinkedIn, "
                  "YouTube Studio... in that folder",
         )
-    data = clean(list(result), collectivite=collectivite, account=args.account,
+    exports = list(result)
+    if since is not None:
+        recent = [e for e in exports if not _older(e, since)]
+        if any(e.table in ("posts", "followers", "conversations") for e in recent):
+            exports = recent
+    data = clean(exports, collectivite=collectivite, account=args.account,
                  timezone=args.timezone)
     n_files = len({str(e.path) for e in result}) + len(failures)
-    return Loaded(data=data, failures=failures, n_files=n_files)
+    return Loaded(data=data, failures=failures, n_files=n_files,
+                  n_older=len(result) - len(exports))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+import pandas as pd
+
 from ._common import (
     CliError,
     Steps,
@@ -50,7 +52,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     """Run ``engagement report``."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # no display needed, even without $DISPLAY
-    from ..report import ReportError, build_report
+    from ..report import ReportError, build_report, local_month
 
     out = output_path(args.out, suffixes=(".html", ".htm"))
     coll = resolve_collectivite(args.collectivite)
@@ -64,18 +66,21 @@ def run(args) -> int:
     if args.n_boot < 0:
         raise CliError(f"--n-boot {args.n_boot}: expected 0 or more",
                        hint="use 0 for no intervals")
+    # The report looks back twelve months (trend, posting times) plus the month before
+    # (follower growth of the first one): older exports need not be cleaned.
+    since = local_month(args.month) - pd.DateOffset(months=12)
     progress = show_progress(args)
     steps = Steps(["read and clean", "report"], enabled=progress, desc="report")
     try:
         with steps.step("read and clean"):
-            loaded = load_exports(args, progress=progress, collectivite=coll.id)
+            loaded = load_exports(args, progress=progress, collectivite=coll.id, since=since)
         with steps.step("report"):
             try:
                 html = build_report(
                     loaded.data, collectivite=coll.id, population=population,
                     month=args.month, lang=args.lang, name=coll.name, n_boot=args.n_boot,
                     random_state=args.seed, failures=loaded.failures, n_files=loaded.n_files,
-                    progress=progress,
+                    older=(loaded.n_older, since), progress=progress,
                 )
             except ReportError as exc:
                 raise CliError(str(exc), hint="choose a month the exports cover, or add the "

@@ -97,6 +97,7 @@ def build_report(
     random_state: int = 20190304,
     failures=(),
     n_files: int | None = None,
+    older: tuple[int, object] | None = None,
     progress: bool = False,
 ) -> str:
     """Build the monthly report of one collectivité as a self-contained HTML string.
@@ -129,6 +130,9 @@ def build_report(
         the gaps.
     n_files : int, optional
         Number of files read (for the methods section).
+    older : (int, timestamp), optional
+        How many exports were read but not cleaned because every row of them
+        predates the timestamp (stated in the methods section).
     progress : bool, default False
         Show a progress bar over the sections.
 
@@ -240,6 +244,10 @@ def build_report(
         "conventions": text("conventions", lang, n_boot=opts.n_boot, seed=opts.seed,
                             min_posts=opts.min_posts),
         "data_summary": s.data_summary(sel.clean, n_files, opts),
+        "older_exports": (text("older_exports", lang, n=older[0],
+                               date=pd.Timestamp(older[1]).strftime(
+                                   "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"))
+                          if older and older[0] else None),
         "coverage": (text("coverage", lang, start=span[0].strftime("%d/%m/%Y" if lang == "fr"
                                                                     else "%Y-%m-%d"),
                           end=span[1].strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"))

@@ -158,7 +158,14 @@ _TEXT: dict[str, dict[str, str]] = {
               "duplicates merged (overlapping exports: the latest is kept) and {quarantined} "
               "quarantined.",
     },
-    "coverage": {"fr": "Période couverte : {start} à {end}.", "en": "Period covered: {start} to {end}."},
+    "coverage": {"fr": "Données nettoyées du {start} au {end}.",
+                 "en": "Cleaned data from {start} to {end}."},
+    "older_exports": {
+        "fr": "{n} exports dont toutes les lignes sont antérieures au {date} ont été lus mais "
+              "pas nettoyés : le rapport n'utilise rien d'antérieur.",
+        "en": "{n} exports whose every row predates {date} were read but not cleaned: the "
+              "report uses nothing older.",
+    },
     "methods_gaps": {"fr": "Lacunes des données", "en": "Gaps in the data"},
     "no_gaps": {"fr": "Aucune lacune détectée.", "en": "No gap detected."},
     "gap_status": {"fr": "{network} — {status} : {indicators}.",

@@ -114,8 +114,10 @@ def _definition(indicator: str, lang: str) -> str:
 # --------------------------------------------------------------------------- headline
 def headline(sel: ReportData, opts: Options, *, collectivites) -> list[dict]:
     """Cards of the month, all networks pooled, with the change from the month before."""
+    # one month more than shown: the growth of the previous month needs the count before it
     res = compute(sel.tables, list(HEADLINE_INDICATORS), by=("collectivite",),
-                  start=sel.previous_month, end=sel.next_month, n_boot=0,
+                  start=sel.previous_month - pd.DateOffset(months=1), end=sel.next_month,
+                  n_boot=0,
                   min_posts=opts.min_posts, collectivites=collectivites)
     lang = opts.lang
     cur_start, prev_start = sel.month.tz_convert("UTC"), sel.previous_month.tz_convert("UTC")
