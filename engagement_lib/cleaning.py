@@ -592,7 +592,8 @@ def _text(series: pd.Series | None, n: int, *, strip: bool = False) -> pd.Series
     out = series.astype("str")
     if strip:
         out = out.str.strip()
-    return out.where(out.str.len() > 0)
+    blank = (out.str.len() == 0).fillna(False).to_numpy(dtype=bool)
+    return out.where(~blank) if blank.any() else out  # rewrite a million strings only if needed
 
 
 def _counts(series: pd.Series | None, n: int) -> tuple[pd.Series, pd.Series]:
@@ -619,6 +620,13 @@ def _const(value, n: int) -> pd.Series:
     """A text column holding one value (built as text directly: broadcasting a Python
     string into a frame of a million rows goes through an object array)."""
     return pd.Series(pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype="str"))
+
+
+def _network_column(network: str, n: int) -> pd.Series:
+    """The network as the schema's categorical (built from codes: no string per row)."""
+    categories = [m.value for m in Network]
+    codes = np.full(n, categories.index(network), dtype="int8")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
 def _fold(value) -> str:
@@ -1305,7 +1313,7 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
                 "no account for this row: the export does not name it, no account= argument "
                 "was given, and the path does not follow <collectivite>/<network>/<account>/<file>")
     frame = pd.DataFrame({"collectivite": coll, "account": acct,
-                          "network": _const(network, n), **values})
+                          "network": _network_column(network, n), **values})
     if own_name.notna().any() and not own_name.equals(acct) and opts.extra_columns:
         frame["account_name"] = own_name  # the platform's own page/account name
     frame["source_format"] = _const(export.layout, n)
