@@ -423,6 +423,8 @@ def gaps(sel: ReportData, dashboard, opts: Options, *, failures=(), timing_reaso
     out = []
     tidy = dashboard.tidy
     bad = tidy[tidy["status"] != "ok"]
+    if sel.conversations.empty:  # said once below, not once per network
+        bad = bad[bad["status"] != "no conversations"]
     for (network, status), part in bad.groupby(["network", "status"], sort=True, observed=True):
         out.append(text("gap_status", lang, network=network_label(str(network), lang),
                         status=status_label(str(status), lang),
