@@ -275,14 +275,13 @@ WITH p AS (
     FROM posts GROUP BY ALL
 ), f_day AS (
     SELECT collectivite, account, network, {month.format(col="date")} AS period,
-           arg_max(followers, date) AS f_end, arg_min(followers, date) AS f_first,
-           min(date) AS d_first, max(date) AS d_last, count(*) AS f_rows
+           arg_max(followers, date) AS f_end, count(*) AS f_rows
     FROM followers WHERE followers IS NOT NULL GROUP BY ALL
 ), f AS (
-    SELECT *, coalesce(
-        lag(f_end) OVER (PARTITION BY collectivite, account, network ORDER BY period),
-        CASE WHEN d_first < d_last THEN f_first END) AS f_start
+    SELECT *, CASE WHEN lag(period) OVER w = period - INTERVAL 1 MONTH
+                   THEN lag(f_end) OVER w END AS f_start
     FROM f_day
+    WINDOW w AS (PARTITION BY collectivite, account, network ORDER BY period)
 ), acc AS (
     SELECT coalesce(p.collectivite, f.collectivite) AS collectivite,
            coalesce(p.network, f.network) AS network,
