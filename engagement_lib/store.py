@@ -556,7 +556,7 @@ def _filters_for(filters, spec: dict):
 
 def _read_pandas(folder: Path, spec: dict, keep: list[str], filters) -> pd.DataFrame:
     partitioning = "hive" if spec["partition_on"] else None
-    if not folder.exists():
+    if not folder.exists() or not any(folder.rglob("*.parquet")):  # an empty table
         return _empty(spec["columns"], keep)
     dataset = ds.dataset(folder, format="parquet", partitioning=partitioning)
     expr = pq.filters_to_expression(filters) if filters else None

@@ -52,7 +52,7 @@ from ._blocks import CONV_EXPRS
 from ._compute import Engine, _check_boot, _plan, _run
 from ._data import ENTITY, Tables, _check
 from ._periods import make_periods, utc_int
-from ._recipes import Options, Term, conv, needed_terms, needs, post
+from ._recipes import MediaMix, Options, Term, conv, needed_terms, needs, post
 from .registry import resolve
 
 __all__ = [
@@ -264,7 +264,8 @@ def _superset_terms(inds, opts: Options):
         for t in needed_terms(recipe, opts)[0]:
             if t not in terms:
                 terms.append(t)
-    post_base = [post("one")] + [post(f"media:{m}") for m in (*MEDIA_TYPES, "unknown")]
+    mix = any(isinstance(i.recipe, MediaMix) for i in inds)
+    post_base = [post("one")] + [post(f"media:{m}") for m in (*MEDIA_TYPES, "unknown") if mix]
     conv_terms = [conv("one")]
     for t in terms:
         base, _ = Engine.base_term(t)
@@ -456,51 +457,58 @@ class DaskEngine(Engine):
         self._build_cells(ecodes, pcodes, n_ent, n_per)
         self._build_groups(by)
         self.row_cell = {n: self._cell_of(ecodes[n], pcodes[n]) for n in frames}
-        self._frames = frames
-        self._post_terms = list(post_terms)
-        self._conv_terms = list(conv_terms)
+        # cell sums of every computed term; the partial tables are not kept
+        self._sums = {}
+        for source, known in (("posts", list(post_terms)), ("conversations", list(conv_terms))):
+            if source in frames:
+                self._sums[source] = (known, self._to_cells(source, frames[source], len(known)))
+        self._fol = None
+        if followers is not None:
+            self._fol = {c: followers[c].to_numpy() for c in
+                         ("rows", "t_last", "v_last", "t_first", "v_first")}
         self._medians = medians
+        self.media = None
         if posts is not None:
+            known, sums = self._sums["posts"]
             codes = {m: MEDIA_TYPES.index(m) for m in MEDIA_TYPES} | {"unknown": -1}
-            media = [
-                code for m, code in codes.items()
-                if posts[f"t{self._post_terms.index(post(f'media:{m}'))}"].sum() > 0
-            ]
-            self.media = np.asarray(media, dtype=np.int16)
-        else:
-            self.media = None
+            self.media = np.asarray(
+                [c for m, c in codes.items()
+                 if post(f"media:{m}") in known and sums[:, known.index(post(f"media:{m}"))].any()],
+                dtype=np.int16,
+            )
 
-    def _sums(self, source: str, known: list[Term], terms: list[Term]) -> np.ndarray:
-        out = np.zeros((self.n_cells, len(terms)))
-        frame = self._frames.get(source)
-        if frame is None or not terms:
-            return out
+    def _to_cells(self, source: str, frame: pd.DataFrame, k: int) -> np.ndarray:
         cell = self.row_cell[source]
         ok = cell >= 0
-        for k, term in enumerate(terms):
-            col = frame[f"t{known.index(term)}"].to_numpy(dtype="float64")
-            out[:, k] = np.bincount(cell[ok], weights=col[ok], minlength=self.n_cells)
+        out = np.zeros((self.n_cells, k))
+        for j in range(k):
+            col = frame[f"t{j}"].to_numpy(dtype="float64")
+            out[:, j] = np.bincount(cell[ok], weights=col[ok], minlength=self.n_cells)
         return out
 
+    def _cell_sums(self, source: str, terms: list[Term]) -> np.ndarray:
+        if source not in self._sums or not terms:
+            return np.zeros((self.n_cells, len(terms)))
+        known, sums = self._sums[source]
+        return sums[:, [known.index(t) for t in terms]]
+
     def post_sums(self, terms):
-        return self._sums("posts", self._post_terms, terms)
+        return self._cell_sums("posts", terms)
 
     def conv_sums(self, terms):
-        return self._sums("conversations", self._conv_terms, terms)
+        return self._cell_sums("conversations", terms)
 
     def follower_cells(self):
         """The parent's follower logic, run on each cell's earliest and latest count."""
-        frame = self._frames.get("followers")
-        if frame is None:
+        fol = self._fol
+        if fol is None:
             return super().follower_cells()
         cell = self.row_cell["followers"]
-        has = (cell >= 0) & (frame["t_last"].to_numpy() != _NO_TIME_LAST)
-        t_first = frame["t_first"].to_numpy()[has]
-        t_last = frame["t_last"].to_numpy()[has]
+        has = (cell >= 0) & (fol["t_last"] != _NO_TIME_LAST)
+        t_first, t_last = fol["t_first"][has], fol["t_last"][has]
         two = t_first < t_last
         times = np.concatenate([t_first[two], t_last])
-        values = np.concatenate([frame["v_first"].to_numpy()[has][two],
-                                 frame["v_last"].to_numpy()[has]])
+        values = np.concatenate([fol["v_first"][has][two], fol["v_last"][has]])
         cells = np.concatenate([cell[has][two], cell[has]])
         synthetic = pd.DataFrame({
             "date": pd.to_datetime(times, unit="us", utc=True),
@@ -514,8 +522,7 @@ class DaskEngine(Engine):
         finally:
             self.tables, self.row_cell["followers"] = saved_tables, saved_cells
         ok = cell >= 0
-        out["rows"] = np.bincount(cell[ok], weights=frame["rows"].to_numpy()[ok],
-                                  minlength=self.n_cells)
+        out["rows"] = np.bincount(cell[ok], weights=fol["rows"][ok], minlength=self.n_cells)
         return out
 
     def conv_median(self):
@@ -650,10 +657,10 @@ def compute_dask(
     # 4. the in-memory engine's final formulas on the combined aggregates
     engine = DaskEngine(
         periods, by, opts,
-        posts=results.get("posts"), post_terms=post_terms,
-        followers=results.get("followers"),
-        conversations=results.get("conversations"), conv_terms=conv_terms,
-        medians=results.get("medians"), collectivites=collectivites,
+        posts=results.pop("posts", None), post_terms=post_terms,
+        followers=results.pop("followers", None),
+        conversations=results.pop("conversations", None), conv_terms=conv_terms,
+        medians=results.pop("medians", None), collectivites=collectivites,
     )
     tables = Tables(None, None, None, collectivites)
     return _run(engine, inds, opts, tables, n_boot=0, ci=ci, rng=None, validate=validate)

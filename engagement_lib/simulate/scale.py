@@ -142,18 +142,25 @@ def write_partitioned(
         streams = children[1:] if k == 0 else np.random.SeedSequence([int(seed), 1, k]).spawn(5)
         rng_post, rng_text, rng_fol, rng_aud, rng_conv = (np.random.default_rng(x) for x in streams)
         sim = _Simulation(sub, days, rng_post, rng_text, rng_fol, int(seed))
+        # same call order as simulate_panel; a table not asked for is not drawn (each table
+        # has its own stream and is drawn after the posts, so the others do not change;
+        # audience and conversations read the follower trajectories)
         out = {"posts": sim.posts()}
-        out["followers"] = sim.followers()
-        out["audience"] = _audience(sub, sim, rng_aud)
-        conversations = _conversations(sub, sim, out["posts"], rng_conv, int(seed))
-        if len(chunks) > 1:
-            conversations["conversation_id"] = _conversation_ids(n_conv, len(conversations))
-        n_conv += len(conversations)
-        out["conversations"] = conversations
+        if {"followers", "audience", "conversations"} & set(tables):
+            out["followers"] = sim.followers()
+        if "audience" in tables:
+            out["audience"] = _audience(sub, sim, rng_aud)
+        if "conversations" in tables:
+            conversations = _conversations(sub, sim, out["posts"], rng_conv, int(seed))
+            if len(chunks) > 1:
+                conversations["conversation_id"] = _conversation_ids(n_conv, len(conversations))
+            n_conv += len(conversations)
+            out["conversations"] = conversations
+            del conversations
         write_store({t: out[t] for t in tables}, path, mode="overwrite" if k == 0 else "append")
         for t in tables:
             rows[t] += len(out[t])
-        del out, conversations, sim
+        del out, sim
         if progress:
             print(f"chunk {k + 1}/{len(chunks)}: {rows.get('posts', 0):,} posts so far "
                   f"({time.perf_counter() - tk:.1f} s)", flush=True)
