@@ -147,7 +147,6 @@ def test_counts_and_totals_get_no_interval(rng):
     assert res[["ci_low", "ci_high"]].isna().all().all()
 
 
-@pytest.mark.slow
 def test_intervals_cover_the_true_rate(rng):
     """Recovery: 120 account-months of 30 posts with a true rate of 5 % → ~95 % coverage."""
     data = _panel(rng, accounts=60, months=2, per_month=30, p=0.05)

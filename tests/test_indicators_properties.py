@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def _naive(posts):
     return pd.Series(out, dtype="float64")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(posts_frames())
 def test_engine_equals_plain_pandas(posts):
@@ -81,7 +83,8 @@ def test_engine_equals_plain_pandas(posts):
     )
 
 
-@settings(max_examples=30, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
 @given(posts_frames(), st.integers(1, 7))
 def test_chunking_and_row_order_do_not_change_results(posts, shift):
     from engagement_lib.indicators import _compute
