@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ExportFormatError
-from . import _sniff
+from . import _columnar, _sniff
 from ._base import RawExport
 from ._registry import HEADER_SEARCH_ROWS, Layout, Table, get_layout, layouts
 
@@ -29,6 +29,10 @@ IGNORED_SUFFIXES = frozenset({
 })
 
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: Read clean UTF-8 CSV files through the columnar fast path (:mod:`._columnar`);
+#: False forces the careful path everywhere (the fast path's reference in tests).
+COLUMNAR = True
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,11 @@ def _kind(data: bytes) -> str:
     if head.lstrip().startswith(("{", "[")):
         return "json"
     return "csv"
+
+
+def _blank_bytes(data: bytes, chars: bytes) -> bool:
+    """True when ``data`` holds only ``chars`` (checked on the head first: no copy of a big file)."""
+    return not data[:65536].strip(chars) and not data.strip(chars)
 
 
 def _empty_error(path) -> ExportFormatError:
@@ -169,7 +178,7 @@ def sniff_table(data: bytes, path) -> tuple[list[int], list[list[str]], dict]:
     Returns the physical line of each record, the records, and a dict with
     ``encoding``, ``delimiter``, ``decimal``.
     """
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _blank_bytes(data, b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise _empty_error(path)
     text, encoding = _sniff.decode(data, path=path)
     text, hinted, removed = _sniff.strip_sep_line(text)
@@ -210,7 +219,36 @@ def _check_widths(lines, rows, header, path) -> list[list]:
     return out
 
 
+def _read_csv_columnar(data: bytes, path, *, timezone, layout: Layout | None):
+    """The columnar fast path; None when the file needs the careful path."""
+    hd = _columnar.head(data)
+    if hd is None or not hd.rows or not (hd.whole or len(hd.rows) > HEADER_SEARCH_ROWS):
+        return None
+    try:
+        cand = _choose(_candidates(hd.rows, "csv", only=layout), path, hd.rows, hd.lines[0])
+    except ExportFormatError:
+        return None  # the careful path raises it, having seen the whole file
+    lay, h = cand.layout, cand.index
+    if lay.ragged:
+        return None
+    header = ["" if c is None else str(c) for c in hd.rows[h]]
+    got = _columnar.body(data, hd, h, len(header))
+    if got is None:
+        return None
+    columns, lines = got
+    pre = [{"source_row": ln, "reason": "note line before the header"} for ln in hd.lines[:h]]
+    table = Table(path=path, kind="csv", layout=lay, header=header, columns=columns,
+                  lines=lines, header_line=hd.lines[h], timezone=timezone, pre_skipped=pre,
+                  preamble=hd.rows[:h], encoding=hd.encoding, delimiter=hd.delimiter,
+                  decimal="," if hd.delimiter == ";" else None)
+    return _as_list(lay.parse(table))
+
+
 def _read_csv(data: bytes, path, *, timezone, layout: Layout | None) -> list[RawExport]:
+    if COLUMNAR:
+        got = _read_csv_columnar(data, path, timezone=timezone, layout=layout)
+        if got is not None:
+            return got
     lines, rows, info = sniff_table(data, path)
     cands = _candidates(rows, "csv", only=layout)
     cand = _choose(cands, path, rows, lines[0])
@@ -362,7 +400,7 @@ def _read_data(data: bytes, path: str, *, timezone: str, layout: Layout | None) 
         if not out:
             raise ExportFormatError("zip archive holds no export file", path=path)
         return out
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    if _blank_bytes(data, b" \t\r\n\xef\xbb\xbf"):
         raise _empty_error(path)
     if kind == "xlsx":
         return _read_xlsx(data, path, timezone=timezone, layout=layout)

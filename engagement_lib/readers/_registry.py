@@ -261,7 +261,9 @@ class Table:
         Field → header positions (from the layout's alias table).
     records : list of list
         Raw data cells (strings for CSV, native values for workbooks), one list
-        per data row, padded to the header width.
+        per data row, padded to the header width. For a table read through the
+        columnar fast path (:attr:`columnar`) the lists are built on first use;
+        the typed helpers never need them.
     lines : numpy.ndarray
         1-based physical line (or sheet row) of each record.
     header_line : int or None
@@ -284,19 +286,31 @@ class Table:
         daily series...).
     mangled : numpy.ndarray of bool
         After :meth:`ids`: rows whose ID Excel turned into scientific notation.
+    columnar : bool
+        True when the cells are held as Arrow string columns (``columns=``, the
+        fast path of large clean CSV files): the helpers then work vectorised,
+        with the same results as on ``records``.
     """
 
     def __init__(self, *, path, kind, layout: Layout | None = None, header=(), records=(),
                  lines=(), header_line=None, encoding=None, delimiter=None, sheet=None,
                  workbook=None, properties=None, json=None, timezone="Europe/Paris",
-                 decimal=None, pre_skipped=(), preamble=()):
+                 decimal=None, pre_skipped=(), preamble=(), columns=None):
         self.path = str(path)
         self.kind = kind
         self.layout = layout
         self.header = [("" if h is None else str(h)) for h in header]
         self.normalized = [_sniff.normalize_header(h) for h in self.header]
-        self.records = [list(r) for r in records]
-        self.lines = np.asarray(list(lines), dtype="int64")
+        if columns is not None:
+            self._records = None
+            self._columns = list(columns)
+            self._n = len(self._columns[0]) if self._columns else 0
+        else:
+            self._records = [list(r) for r in records]
+            self._columns = None
+            self._n = len(self._records)
+        self.lines = np.asarray(lines if isinstance(lines, np.ndarray) else list(lines),
+                                dtype="int64")
         self.header_line = header_line
         self.encoding = encoding
         self.delimiter = delimiter
@@ -314,11 +328,12 @@ class Table:
         self._used: set[str] = set()
         self._frame: np.ndarray | None = None
         self._cols: dict[int, pd.Series] = {}
+        self._acols: dict = {}  # header position -> Arrow column, blanks as null
         self._dayfirst = False
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
         self._warnings: list[str] = []
-        self._keep = np.ones(len(self.records), dtype=bool)
+        self._keep = np.ones(self._n, dtype=bool)
         self.fields: dict[str, list[int]] = {}
         if layout is not None and layout.kind != "json":
             self.fields, fuzzy = layout.resolve(self.header)
@@ -335,7 +350,19 @@ class Table:
             self.fields, _ = self.layout.resolve(self.header)
 
     def __len__(self) -> int:
-        return len(self.records)
+        return self._n
+
+    @property
+    def columnar(self) -> bool:
+        return self._columns is not None
+
+    @property
+    def records(self) -> list[list]:
+        if self._records is None:  # columnar table: rows built on first use
+            cols = [c.to_pylist() for c in self._columns]
+            self._records = [list(r) for r in zip(*cols, strict=True)] if cols else \
+                [[] for _ in range(self._n)]
+        return self._records
 
     @property
     def source_rows(self) -> np.ndarray:
@@ -345,8 +372,22 @@ class Table:
     def has(self, name: str) -> bool:
         return name in self.fields
 
+    def _arrow_position(self, p: int):
+        """All cells of one header position as an Arrow string column, blanks null (cached)."""
+        if p not in self._acols:
+            if p < len(self._columns):
+                self._acols[p] = _sniff.arrow_null_blanks(self._columns[p])
+            else:
+                import pyarrow as pa
+
+                self._acols[p] = pa.chunked_array([pa.nulls(self._n, pa.large_string())])
+        return self._acols[p]
+
     def _position(self, p: int) -> pd.Series:
         """All cells of one header position (object dtype, blanks as None), cached."""
+        if p not in self._cols and self.columnar:
+            cells = self._arrow_position(p).to_numpy(zero_copy_only=False)
+            self._cols[p] = pd.Series(cells, dtype="object")
         if p not in self._cols:
             if self._frame is None:
                 self._frame = _cells(self.records)
@@ -358,9 +399,34 @@ class Table:
             self._cols[p] = col.reset_index(drop=True)
         return self._cols[p]
 
+    def cells(self, name: str, *, keep_all: bool = False):
+        """Raw cells of a field in the table's own storage: an Arrow string
+        array (blanks null) for a :attr:`columnar` table, else what
+        :meth:`raw` gives. The ``_sniff`` parsers accept both."""
+        if not self.columnar:
+            return self.raw(name, keep_all=keep_all)
+        pos = self.fields.get(name)
+        if not pos:
+            return None
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        self._used.add(name)
+        out = None
+        for p in pos:
+            col = self._arrow_position(p)
+            out = col if out is None else pc.coalesce(out, col)
+        if keep_all or self._keep.all():
+            return out
+        return pc.filter(out, pa.array(self._keep))
+
     def raw(self, name: str, *, keep_all: bool = False) -> pd.Series | None:
         """Raw cells of a field (object dtype, blanks as None), bilingual
         duplicates merged first-non-null; None when the field is absent."""
+        if self.columnar:
+            cells = self.cells(name, keep_all=keep_all)
+            return None if cells is None else pd.Series(
+                cells.to_numpy(zero_copy_only=False), dtype="object")
         pos = self.fields.get(name)
         if not pos:
             return None
@@ -377,10 +443,11 @@ class Table:
 
     def set_records(self, header, records, lines) -> None:
         """Replace header, records and lines (layouts that build their own rows, e.g. JSON)."""
-        self.records = [list(r) for r in records]
+        self._records = [list(r) for r in records]
+        self._columns, self._n = None, len(self._records)
         self.lines = np.asarray(list(lines), dtype="int64")
-        self._keep = np.ones(len(self.records), dtype=bool)
-        self._frame, self._cols = None, {}
+        self._keep = np.ones(self._n, dtype=bool)
+        self._frame, self._cols, self._acols = None, {}, {}
         self.header = [str(h) for h in header]
         self.normalized = [_sniff.normalize_header(h) for h in self.header]
         self.fields = {h: [i] for i, h in enumerate(self.header)}
@@ -409,7 +476,10 @@ class Table:
         if not mask.any():
             return
         rows = self.source_rows[mask]
-        vals = pd.Series(values, dtype="object").to_numpy()[mask]
+        if _sniff.is_arrow(values):
+            vals = _sniff._take(values, mask)
+        else:
+            vals = pd.Series(values, dtype="object").to_numpy()[mask]
         for r, v in zip(rows, vals, strict=True):
             self._issues.append({"source_row": int(r), "column": column,
                                  "value": None if v is None else str(v), "reason": reason})
@@ -420,7 +490,7 @@ class Table:
 
     def ints(self, name: str, *, column: str | None = None) -> pd.Series:
         """Counts as nullable ``Int64``; absent field → all <NA>; bad cells → <NA> + issue."""
-        raw = self.raw(name)
+        raw = self.cells(name)
         if raw is None:
             return self._na("Int64")
         vals, bad = _sniff.to_integers(raw, decimal=self.decimal)
@@ -428,7 +498,7 @@ class Table:
         return vals.reset_index(drop=True)
 
     def floats(self, name: str, *, column: str | None = None) -> pd.Series:
-        raw = self.raw(name)
+        raw = self.cells(name)
         if raw is None:
             return self._na("Float64")
         vals, bad = _sniff.to_numbers(raw, decimal=self.decimal)
@@ -437,9 +507,11 @@ class Table:
 
     def texts(self, name: str) -> pd.Series:
         """Text cells as ``str`` dtype (blank → <NA>), surrounding spaces kept out."""
-        raw = self.raw(name)
+        raw = self.cells(name)
         if raw is None:
             return self._na("str")
+        if _sniff.is_arrow(raw):
+            return _str_series(_sniff.arrow_strip(raw) if _sniff._edge_space(raw).any() else raw)
         return raw.where(raw.isna(), raw.astype(str).str.strip()).astype("str")
 
     def dates(self, name: str, *, dayfirst: bool | None = None, date_format: str | None = None,
@@ -451,7 +523,7 @@ class Table:
         date columns of the file are read day-first too. Sets :attr:`tz_aware`
         for :meth:`result`.
         """
-        raw = self.raw(name)
+        raw = self.cells(name)
         if raw is None:
             return pd.Series(pd.NaT, index=range(int(self._keep.sum())), dtype="datetime64[us]")
         if dayfirst is None and self._dayfirst:
@@ -474,15 +546,24 @@ class Table:
         listed in :attr:`mangled` and recorded as issues with a reason starting
         ``"Excel-mangled ID"``.
         """
-        raw = self.raw(name) if values is None else values.reset_index(drop=True)
+        raw = self.cells(name) if values is None else values.reset_index(drop=True)
         if raw is None:
             return self._na("str")
-        out = _sniff.clean_ids(raw)
-        mangled = _sniff.mangled_mask(out)
+        out, mangled = self.id_strings(raw)
         self.issue(mangled, column, out, "Excel-mangled ID in scientific notation (digits lost); "
                    "re-key on the permalink")
         self.mangled = mangled
-        return out.astype("str")
+        return out
+
+    @staticmethod
+    def id_strings(raw) -> tuple[pd.Series, np.ndarray]:
+        """Cleaned ID strings (``str`` dtype, see :func:`_sniff.clean_id`) and the
+        Excel-mangled mask of raw cells (a Series or an Arrow array), no issue recorded."""
+        if _sniff.is_arrow(raw):
+            out, mangled = _sniff.arrow_ids(raw)
+            return _str_series(out), mangled
+        out = _sniff.clean_ids(raw)
+        return out.astype("str"), _sniff.mangled_mask(out)
 
     def extras(self, used: Sequence[str] | None = None) -> pd.DataFrame:
         """Columns not read into canonical columns, as ``extra:<normalised header>``.
@@ -499,9 +580,18 @@ class Table:
             name = f"extra:{norm}"
             if name in out:
                 continue
+            if self.columnar:
+                import pyarrow as pa
+                import pyarrow.compute as pc
+
+                col = self._arrow_position(i)
+                if not self._keep.all():
+                    col = pc.filter(col, pa.array(self._keep))
+                out[name] = _str_series(col)
+                continue
             col = self.raw_position(i)
             out[name] = col.where(col.isna(), col.astype(str)).astype("str")
-        return pd.DataFrame(out, index=range(int(self._keep.sum())))
+        return pd.DataFrame(out, index=range(int(self._keep.sum())), copy=False)
 
     def consume(self, sheet: str) -> None:
         """Mark another sheet of the workbook as read by this layout."""
@@ -565,6 +655,11 @@ class Table:
     def language(self) -> str:
         """``"fr"``, ``"en"`` or ``"bilingual"`` from the header words."""
         return guess_language(self.normalized)
+
+
+def _str_series(cells) -> pd.Series:
+    """An Arrow string array as a pandas ``str`` Series (nulls → NaN), RangeIndex."""
+    return pd.Series(pd.array(cells, dtype="str"))
 
 
 def _cells(records: list[list]) -> np.ndarray:

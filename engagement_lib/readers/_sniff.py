@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import math
 import re
@@ -368,7 +369,12 @@ def normalize_header(s) -> str:
     """
     if s is None or (isinstance(s, float) and math.isnan(s)):
         return ""
-    s = fix_mojibake(str(s))
+    return _normalize(str(s))
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize(s: str) -> str:
+    s = fix_mojibake(s)
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
@@ -379,7 +385,12 @@ def normalize_header(s) -> str:
 
 def _corruption_pattern(raw: str) -> re.Pattern | None:
     """A regex for a header with corrupted characters, or None if it has none."""
-    raw = fix_mojibake(str(raw))
+    return _corruption_regex(str(raw))
+
+
+@functools.lru_cache(maxsize=65536)
+def _corruption_regex(raw: str) -> re.Pattern | None:
+    raw = fix_mojibake(raw)
     if not _CORRUPT.search(raw):
         return None
     parts = []
@@ -433,7 +444,9 @@ def match_header(raw: str, aliases: dict[str, str]) -> tuple[str | None, bool]:
 
 
 def blank_mask(values: pd.Series) -> np.ndarray:
-    """Vectorised :func:`is_blank` over a Series (any dtype)."""
+    """Vectorised :func:`is_blank` over a Series (any dtype) or an Arrow string array."""
+    if is_arrow(values):
+        return _arrow_blank(values)
     s = pd.Series(values, copy=False)
     if len(s) == 0:
         return np.zeros(0, dtype=bool)
@@ -543,6 +556,9 @@ def to_numbers(values, *, decimal: str | None = None) -> tuple[pd.Series, pd.Ser
     numbers : Series of float64 (NaN where blank or invalid)
     bad : Series of bool, True where a non-blank value could not be parsed
     """
+    if is_arrow(values):
+        out, bad = _arrow_numbers(values, decimal)
+        return pd.Series(out), pd.Series(bad)
     s = pd.Series(values, copy=False)
     out = np.full(len(s), np.nan)
     bad = np.zeros(len(s), dtype=bool)
@@ -583,8 +599,15 @@ def to_integers(values, *, decimal: str | None = None) -> tuple[pd.Series, pd.Se
     integers : Series of Int64
     bad : Series of bool
     """
+    if is_arrow(values):
+        return _arrow_integers(values, decimal)
     nums, bad = to_numbers(values, decimal=decimal)
-    frac = nums.notna() & ((nums - nums.round()).abs() > 1e-6)
+    return _integers_from(nums, bad)
+
+
+def _integers_from(nums: pd.Series, bad: pd.Series) -> tuple[pd.Series, pd.Series]:
+    # a fractional part, or beyond what Int64 holds (``99999999999999999999``)
+    frac = nums.notna() & (((nums - nums.round()).abs() > 1e-6) | (nums.abs() >= 2.0 ** 63))
     bad = bad | frac
     out = nums.where(~frac).round().astype("Int64")
     return out, bad
@@ -672,6 +695,10 @@ def parse_datetimes(values, *, dayfirst: bool | None = None, date_format: str | 
         Values with an offset give tz-aware UTC; mixing offset and naive
         values makes the naive ones bad.
     """
+    if is_arrow(values) and date_format is None:
+        return _arrow_datetimes(values, dayfirst=dayfirst, name=name)
+    if is_arrow(values):
+        values = pd.Series(values.to_pylist(), dtype="object")
     s = pd.Series(values, copy=False)
     index = s.index
     obj = s.astype("object")
@@ -805,7 +832,9 @@ _FLOAT_ID = re.compile(r"^\s*(\d+)\.0+\s*$")
 
 
 def mangled_mask(values: pd.Series) -> np.ndarray:
-    """Vectorised :func:`is_mangled_id`."""
+    """Vectorised :func:`is_mangled_id` (a Series or an Arrow string array)."""
+    if is_arrow(values):
+        return _arrow_mangled(values)
     s = pd.Series(values, copy=False).astype("object")
     strs = s.where(_str_mask(s), "")
     return strs.astype(str).str.match(_MANGLED).to_numpy(dtype=bool)
@@ -858,3 +887,366 @@ def clean_id(value) -> str | None:
     if m:
         s = m.group(1)
     return s or None
+
+
+
+
+# ---------------------------------------------------------------------------
+# Arrow string columns: the same parsers, vectorised (large CSV files)
+# ---------------------------------------------------------------------------
+#
+# Large clean CSV files are tokenised by pyarrow into Arrow string columns (see
+# :mod:`engagement_lib.readers._columnar`). The functions below give *exactly*
+# the results of their object-dtype twins above on the same cells. Each one
+# settles vectorised the cells whose bytes show they are in the easy case — a
+# cell with no whitespace at either end needs no strip; a column of digits is
+# plain integers or clean IDs; fixed-width ``MM/DD/YYYY HH:MM`` dates — and
+# hands every other cell to the twin, so a messy cell costs what it always did
+# and a clean million costs a few passes over the bytes.
+
+#: What ``str.strip()`` removes (Python's whitespace), for exact stripping in Arrow.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
+                 "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_PRINTABLE = r"^[ -~]*$"  # printable ASCII: RE2 and Python regexes agree there
+_PLAIN_INT = r"^-?[0-9]{1,15}$"
+_DIGIT_ID = r"^[0-9]+(_[0-9]+)?$"  # IDs clean_id leaves as they are
+_MANGLED_RE2 = r"^ *[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+ *$"  # _MANGLED on printable ASCII
+#: The longest string of NA_STRINGS, in bytes; all of them start with a non-digit.
+_NA_MAX_BYTES = max(len(v.encode()) for v in NA_STRINGS)
+
+
+def _byte_table(*ranges) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    for lo, hi in ranges:
+        table[ord(lo) if isinstance(lo, str) else lo:(ord(hi) if isinstance(hi, str) else hi) + 1] \
+            = True
+    return table
+
+
+_ASCII_SPACE = ((0x09, 0x0D), (0x1C, 0x20))
+#: First / last bytes of the UTF-8 encoding of the characters of PY_WHITESPACE.
+_SPACE_FIRST_BYTE = _byte_table(*_ASCII_SPACE, (0xC2, 0xC2), (0xE1, 0xE3))
+_SPACE_LAST_BYTE = _byte_table(*_ASCII_SPACE, (0x80, 0x8A), (0x85, 0x85), (0x9F, 0x9F),
+                               (0xA0, 0xA0), (0xA8, 0xA9), (0xAF, 0xAF))
+_DIGIT_BYTE = _byte_table(("0", "9"))
+_INT_BYTE = _byte_table(("0", "9"), ("-", "-"))
+_ID_BYTE = _byte_table(("0", "9"), ("_", "_"))
+
+
+def is_arrow(values) -> bool:
+    """True for a pyarrow ``Array``/``ChunkedArray`` (the columnar fast path)."""
+    import pyarrow as pa
+
+    return isinstance(values, pa.Array | pa.ChunkedArray)
+
+
+def _pa():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pa, pc
+
+
+def _chunks(values) -> list:
+    pa, _ = _pa()
+    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _mask(bools) -> np.ndarray:
+    """Arrow booleans as a numpy bool array, null → False."""
+    _, pc = _pa()
+    return np.asarray(pc.fill_null(bools, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _nulls(values) -> np.ndarray:
+    _, pc = _pa()
+    if values.null_count == 0:
+        return np.zeros(len(values), dtype=bool)
+    return _mask(pc.is_null(values))
+
+
+def _take(values, mask: np.ndarray) -> list:
+    """The cells of an Arrow array where ``mask`` is True, as Python values."""
+    pa, pc = _pa()
+    return pc.filter(values, pa.array(mask)).to_pylist()
+
+
+def _bytes_of(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data) of a string chunk as numpy views (offsets relative to ``data``)."""
+    pa, _ = _pa()
+    m = len(chunk)
+    bufs = chunk.buffers()
+    if bufs[1] is None:  # an all-null array without buffers
+        return np.zeros(m + 1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(bufs[1], dtype=width)[chunk.offset:chunk.offset + m + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else \
+        np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _scan(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Byte length, first byte and last byte of every cell (0 for empty cells)."""
+    n = len(values)
+    length = np.zeros(n, dtype=np.int64)
+    first = np.zeros(n, dtype=np.uint8)
+    last = np.zeros(n, dtype=np.uint8)
+    pos = 0
+    for ch in _chunks(values):
+        m = len(ch)
+        offsets, data = _bytes_of(ch)
+        start, end = offsets[:-1], offsets[1:]
+        ln = end - start
+        full = ln > 0
+        length[pos:pos + m] = ln
+        first[pos:pos + m][full] = data[start[full]]
+        last[pos:pos + m][full] = data[end[full] - 1]
+        pos += m
+    return length, first, last
+
+
+def _only_bytes(values, table: np.ndarray) -> bool:
+    """True when every byte of every cell (nulls included) is in ``table``."""
+    for ch in _chunks(values):
+        offsets, data = _bytes_of(ch)
+        if len(ch) and not table[data[offsets[0]:offsets[-1]]].all():
+            return False
+    return True
+
+
+def arrow_strip(values):
+    """``str.strip()`` on every cell of an Arrow string array (nulls stay null)."""
+    _, pc = _pa()
+    return pc.utf8_trim(values, characters=PY_WHITESPACE)
+
+
+def _edge_space(values, scan=None) -> np.ndarray:
+    """Cells that ``str.strip()`` changes (whitespace at either end).
+
+    Candidates come from each cell's first and last byte (a superset: ``é``
+    ends with a byte some spaces also end with), then are stripped to be sure.
+    """
+    pa, pc = _pa()
+    length, first, last = _scan(values) if scan is None else scan
+    out = (length > 0) & (_SPACE_FIRST_BYTE[first] | _SPACE_LAST_BYTE[last]) & ~_nulls(values)
+    if out.any():
+        sub = pc.filter(values, pa.array(out))
+        out[out] = _mask(pc.not_equal(pc.binary_length(arrow_strip(sub)),
+                                      pc.binary_length(sub)))
+    return out
+
+
+def _arrow_blank(values) -> np.ndarray:
+    """:func:`blank_mask`: null, or in NA_STRINGS after strip.
+
+    Without whitespace at its ends a cell is its own strip, and can be in
+    NA_STRINGS only if it is short and starts with a non-digit: only those
+    cells, and the ones with whitespace at an end, are compared.
+    """
+    pa, pc = _pa()
+    na = pa.array(sorted(NA_STRINGS), type=values.type)
+    scan = _scan(values)
+    length, first, _ = scan
+    blank = _nulls(values) | (length == 0)
+    short = ~blank & (length <= _NA_MAX_BYTES) & ~_DIGIT_BYTE[first]
+    if short.any():
+        blank[short] = _mask(pc.is_in(pc.filter(values, pa.array(short)), value_set=na))
+    edge = _edge_space(values, scan) & ~blank
+    if edge.any():
+        blank[edge] = _mask(pc.is_in(arrow_strip(pc.filter(values, pa.array(edge))),
+                                     value_set=na))
+    return blank
+
+
+def _set_nulls(values, null: np.ndarray):
+    """The same strings with ``null`` cells null: a new validity bitmap, data buffers shared."""
+    pa, _ = _pa()
+    out, pos = [], 0
+    for ch in _chunks(values):
+        m = len(ch)
+        valid = np.concatenate([np.ones(ch.offset, dtype=bool), ~null[pos:pos + m]])
+        pos += m
+        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        bufs = ch.buffers()
+        out.append(pa.Array.from_buffers(ch.type, m, [bitmap, bufs[1], bufs[2]],
+                                         null_count=int(m - valid[ch.offset:].sum()),
+                                         offset=ch.offset))
+    return pa.chunked_array(out, type=values.type)
+
+
+def arrow_null_blanks(values):
+    """Cells in :data:`NA_STRINGS` (after strip) set to null; the array itself when none are."""
+    pa, _ = _pa()
+    blank = _arrow_blank(values)
+    if int(blank.sum()) == values.null_count:
+        return values
+    if blank.all():
+        return pa.chunked_array([pa.nulls(len(values), values.type)])
+    return _set_nulls(values, blank)
+
+
+def _arrow_numbers(values, decimal):
+    """(float64 values, bad) of :func:`to_numbers`."""
+    pa, pc = _pa()
+    n = len(values)
+    null = _nulls(values)
+    # a cell matching the plain-integer pattern has nothing to strip
+    plain = _mask(pc.match_substring_regex(values, _PLAIN_INT)) if n else null
+    out = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    if plain.any():
+        ints = pc.cast(pc.filter(values, pa.array(plain)), pa.int64())
+        out[plain] = ints.to_numpy().astype(float)
+    rest = ~plain & ~null
+    cache: dict = {}  # everything else: the object-dtype rules, once per distinct value
+    for i, v in zip(np.flatnonzero(rest), _take(values, rest), strict=True):
+        if v not in cache:
+            try:
+                cache[v] = (parse_number(v, decimal=decimal), False)
+            except ValueError:
+                cache[v] = (None, True)
+        num, err = cache[v]
+        if num is not None:
+            out[i] = num
+        bad[i] = err
+    return out, bad
+
+
+def _arrow_integers(values, decimal) -> tuple[pd.Series, pd.Series]:
+    pa, pc = _pa()
+    n = len(values)
+    if n and _only_bytes(values, _INT_BYTE):  # digits and minus signs only: try Arrow's parser
+        try:
+            ints = pc.cast(values, pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            ints = None
+        # within ±2**53 the object path's float round trip is exact: same values
+        if ints is not None and (pc.max(pc.abs(ints)).as_py() or 0) <= 2 ** 53:
+            null = _nulls(ints)
+            vals = np.asarray(pc.fill_null(ints, 0).to_numpy(zero_copy_only=False),
+                              dtype="int64")
+            return pd.Series(pd.arrays.IntegerArray(vals, null)), pd.Series(np.zeros(n, bool))
+    nums, bad = _arrow_numbers(values, decimal)
+    return _integers_from(pd.Series(nums), pd.Series(bad))
+
+
+def arrow_ids(values):
+    """:func:`clean_ids` and :func:`mangled_mask` on an Arrow string array.
+
+    Returns
+    -------
+    ids : Arrow string array (blanks null)
+    mangled : numpy bool array
+    """
+    pa, pc = _pa()
+    n = len(values)
+    null = _nulls(values)
+    if _only_bytes(values, _ID_BYTE):  # digits (and page_post): nothing to clean or mangled
+        filled = ~null & (_scan(values)[0] > 0)
+        if (filled | null).all() and (_only_bytes(values, _DIGIT_BYTE) or _mask(
+                pc.match_substring_regex(pc.filter(values, pa.array(filled)), _DIGIT_ID)).all()):
+            return values, np.zeros(n, dtype=bool)
+    fast = _mask(pc.match_substring_regex(values, _PRINTABLE))
+    t = pc.utf8_ltrim(arrow_strip(values), characters="'")
+    t = pc.replace_substring_regex(t, pattern=r'^="(.*)"$', replacement=r"\1")
+    t = pc.replace_substring_regex(t, pattern=r"^([0-9]+)\.0+$", replacement=r"\1")
+    t = pc.if_else(pc.is_in(t, value_set=pa.array(sorted(NA_STRINGS), type=t.type)),
+                   pa.scalar(None, t.type), t)
+    mangled = _mask(pc.match_substring_regex(t, _MANGLED_RE2))
+    slow = ~fast & ~null
+    if slow.any():  # not printable ASCII: the object-dtype rules
+        got = clean_ids(pd.Series(_take(values, slow), dtype="object"))
+        full = np.asarray(t.to_pylist(), dtype=object)
+        full[slow] = [None if v is None or v != v else v for v in got]  # NaN → None
+        t = pa.array(full, type=values.type)
+        mangled[slow] = mangled_mask(got)
+    return t, mangled
+
+
+def _arrow_mangled(values) -> np.ndarray:
+    _, pc = _pa()
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    fast = _mask(pc.match_substring_regex(values, _PRINTABLE))
+    out = _mask(pc.match_substring_regex(values, _MANGLED_RE2))
+    slow = ~fast & ~_nulls(values)
+    if slow.any():  # not printable ASCII: the object-dtype rules
+        out[slow] = mangled_mask(pd.Series(_take(values, slow), dtype="object"))
+    return out & (fast | slow)
+
+
+_SLASH_DIGITS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15]
+_SLASH_MARKS = {2: ord("/"), 5: ord("/"), 10: ord(" "), 13: ord(":")}
+
+
+def _fixed_slash(values, dayfirst: bool):
+    """Fixed-width ``MM/DD/YYYY HH:MM`` cells (16 bytes: the Meta Business Suite
+    form) → (which cells are, datetime64[us] values), or None when the column is
+    not made of 16-byte cells. Dates that do not exist and years outside
+    1900-2199 (the object path's two-digit-year and range rules) are left out."""
+    n = len(values)
+    cells = np.zeros(n, dtype=bool)
+    rows = []
+    pos = 0
+    for ch in _chunks(values):
+        m = len(ch)
+        offsets, data = _bytes_of(ch)
+        ln = np.diff(offsets)
+        sized = ln == 16
+        if not (sized | (ln == 0)).all():
+            return None
+        cells[pos:pos + m] = sized
+        rows.append(data[offsets[0]:offsets[-1]].reshape(-1, 16))
+        pos += m
+    d = np.concatenate(rows) if len(rows) != 1 else rows[0]
+    ok = _DIGIT_BYTE[d[:, _SLASH_DIGITS]].all(axis=1)
+    for col, mark in _SLASH_MARKS.items():
+        ok &= d[:, col] == mark
+
+    def two(i):
+        return (d[:, i].astype(np.int32) - 48) * 10 + (d[:, i + 1].astype(np.int32) - 48)
+
+    a, b = two(0), two(3)
+    year = two(6) * 100 + two(8)
+    month, day = (b, a) if dayfirst else (a, b)
+    hour, minute = two(11), two(14)
+    ok &= ((month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
+           & (year >= 1900) & (year < 2200))
+    months = (np.clip(year, 1900, 2199) - 1970) * 12 + np.clip(month, 1, 12) - 1
+    start = months.astype("datetime64[M]").astype("datetime64[D]")
+    length = (months + 1).astype("datetime64[M]").astype("datetime64[D]") - start
+    ok &= day <= length.astype(np.int64)
+    got = (start + (np.clip(day, 1, 31) - 1).astype("timedelta64[D]")).astype("datetime64[us]")
+    got += (hour.astype(np.int64) * 3600 + minute * 60).astype("timedelta64[s]")
+    got[~ok] = np.datetime64("NaT")
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    out[cells] = got
+    cells[cells] = ok
+    return cells, out
+
+
+def _arrow_datetimes(values, *, dayfirst, name) -> DateParse:
+    n = len(values)
+    blank = _arrow_blank(values)
+    got = _fixed_slash(values, bool(dayfirst)) if n else None
+    if got is None:
+        ok = np.zeros(n, dtype=bool)
+        out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    else:
+        ok, out = got
+        ok &= ~blank
+    rest = ~blank & ~ok
+    bad = np.zeros(n, dtype=bool)
+    warning = None
+    if rest.any():
+        sub = parse_datetimes(pd.Series(_take(values, rest), dtype="object"), dayfirst=dayfirst,
+                              name=name)
+        if sub.tz_aware or (dayfirst is None and sub.dayfirst) or not ok.any():
+            # the column as a whole decides (offsets, day-first switch): the object path
+            return parse_datetimes(pd.Series(values.to_pylist(), dtype="object"),
+                                   dayfirst=dayfirst, name=name)
+        out[rest] = sub.values.to_numpy(dtype="datetime64[us]")
+        bad[rest] = sub.bad.to_numpy()
+        warning = sub.warning
+    out[~ok & ~rest] = np.datetime64("NaT")
+    return DateParse(pd.Series(out), pd.Series(bad), False, bool(dayfirst), warning)

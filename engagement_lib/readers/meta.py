@@ -360,17 +360,42 @@ MBS_INSTAGRAM_COLUMNS: dict[str, list[str]] = {
 }
 
 
+def _na_ints(n: int) -> pd.Series:
+    return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool)))
+
+
+def _where(cond, a: pd.Series, b: pd.Series) -> pd.Series:
+    """``a`` where ``cond`` else ``b``, for ``str`` Series (in Arrow, no Python loop)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    got = pc.if_else(pa.array(np.asarray(cond, dtype=bool)), pa.array(a.array), pa.array(b.array))
+    return pd.Series(pd.array(got, dtype="str"))
+
+
 def _longer(a: pd.Series, b: pd.Series) -> pd.Series:
     la = a.str.len().fillna(-1)
     lb = b.str.len().fillna(-1)
-    return a.where(la >= lb, b).astype("str")
+    return _where((la >= lb).to_numpy(), a.astype("str"), b.astype("str"))
+
+
+def _is_lifetime(value) -> bool:
+    norm = _sniff.normalize_header(value)
+    return norm in LIFETIME_WORDS or norm == ""
 
 
 def _date_kind(table: Table) -> np.ndarray | None:
     """True for lifetime rows, False for dated per-day rows (over all records)."""
-    raw = table.all_rows("date")
+    raw = table.cells("date", keep_all=True)
     if raw is None:
         return None
+    if _sniff.is_arrow(raw):  # columnar table: decide once per distinct value
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        life = [v for v in pc.unique(raw).to_pylist() if v is not None and _is_lifetime(v)]
+        hit = pc.or_kleene(pc.is_null(raw), pc.is_in(raw, value_set=pa.array(life, raw.type)))
+        return np.asarray(pc.fill_null(hit, True).to_numpy(zero_copy_only=False), dtype=bool)
     uniques = {v: _sniff.normalize_header(v) for v in raw.dropna().unique()}
     norm = raw.map(uniques).fillna("")
     return (norm.isin(LIFETIME_WORDS) | (norm == "")).to_numpy()
@@ -431,32 +456,39 @@ def _boosted(table: Table, *names: str) -> pd.Series:
     return out.astype("boolean").mask(allna)
 
 
-def _page_ids(table: Table) -> pd.Series | None:
-    """Page IDs, missing or Excel-mangled ones repaired from the file's page (one per export)."""
+def _page_ids(table: Table) -> tuple[pd.Series, np.ndarray] | None:
+    """Page IDs, missing or Excel-mangled ones repaired from the file's page (one per
+    export), and which of them are usable (present, not mangled)."""
     if not table.has("page_id"):
         return None
-    pages = _sniff.clean_ids(table.raw("page_id"))
-    ok = pages.notna().to_numpy() & ~_sniff.mangled_mask(pages)
+    pages, mangled = table.id_strings(table.cells("page_id"))
+    ok = pages.notna().to_numpy() & ~mangled
     if not ok.any():
-        return pages.astype("str")
+        return pages, ok
     mode = pages[ok].mode().iat[0]
-    return pages.where(ok, mode).astype("str")
+    return pages.where(ok, mode).astype("str"), np.ones(len(pages), dtype=bool)
 
 
-def _prefix_page(table: Table, post_ids: pd.Series) -> pd.Series:
+def _prefix_page(table: Table, post_ids: pd.Series, got) -> pd.Series:
     """``{page_id}_{post_id}`` for bare Facebook IDs when the page ID is known."""
-    pages = _page_ids(table)
-    if pages is None or (pages.isna() | _sniff.mangled_mask(pages)).all():
+    if got is None or not got[1].any():
         return post_ids
+    pages = got[0]
     bare = post_ids.notna() & ~post_ids.str.contains("_", regex=False).fillna(True) & \
         ~pd.Series(table.mangled, index=post_ids.index)
-    return post_ids.where(~bare, pages + "_" + post_ids).astype("str")
+    if not bare.any():
+        return post_ids.astype("str")
+    prefixed = pages.astype("str") + "_" + post_ids
+    if bare.all():
+        return prefixed.astype("str")
+    return _where(bare.to_numpy(), prefixed, post_ids.astype("str"))
 
 
 def _parse_mbs_facebook(table: Table):
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
-    post_ids = _prefix_page(table, table.ids("post_id"))
+    pages = _page_ids(table)
+    post_ids = _prefix_page(table, table.ids("post_id"), pages)
     title, desc = table.texts("title"), table.texts("description")
     views = table.ints("views")
     impressions = table.ints("impressions")
@@ -473,7 +505,7 @@ def _parse_mbs_facebook(table: Table):
         "text": _longer(title, desc),
         "permalink": table.texts("permalink"),
         "account": account,
-        "account_id": _page_ids(table) if table.has("page_id") else pd.NA,
+        "account_id": pages[0] if pages is not None else pd.NA,
         "label": table.texts("custom_labels"),
         "is_paid": _boosted(table, "reach_boosted", "views_boosted"),
         "impressions": impressions,
@@ -483,9 +515,9 @@ def _parse_mbs_facebook(table: Table):
         "comments": table.ints("comments"),
         "shares": table.ints("shares"),
         "clicks": clicks,
-    })
+    }, copy=False)
     for metric in ("saves", "follows", "completions"):
-        rows[metric] = pd.array([pd.NA] * len(rows), dtype="Int64")
+        rows[metric] = _na_ints(len(rows)).array
     rows.insert(0, "source_row", table.source_rows)
     rows = _daily_rows(table, rows, lifetime)
     return table.result(rows, language=table.language, metric_era=era)
@@ -531,8 +563,8 @@ def _parse_mbs_instagram(table: Table):
         "saves": table.ints("saves"),
         "follows": table.ints("follows"),
         "clicks": table.ints("link_clicks", column="clicks"),
-        "completions": pd.array([pd.NA] * len(post_ids), dtype="Int64"),
-    })
+        "completions": _na_ints(len(post_ids)).array,
+    }, copy=False)
     rows.insert(0, "source_row", table.source_rows)
     rows = _daily_rows(table, rows, lifetime)
     return table.result(rows, language=table.language, metric_era=era)

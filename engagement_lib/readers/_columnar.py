@@ -1,0 +1,245 @@
+"""Columnar fast path: large clean CSV exports tokenised by pyarrow.
+
+The careful path (:func:`engagement_lib.readers._sniff.split_records`) decodes
+the whole file into one Python string and splits it with :mod:`csv` into a list
+of lists: exact, but a million rows of Meta Business Suite export (about
+270 MB) cost gigabytes of Python objects. Most large files are clean: UTF-8
+(with or without BOM), no NUL byte, ``\\n`` or ``\\r\\n`` line ends, every row
+as wide as the header. For those, this module
+
+* reads the *head* of the file (its first lines) exactly as the careful path
+  does — same decoder, same delimiter sniffing, same :mod:`csv` records — so
+  that header search and layout detection see the same records;
+* hands the body to :func:`pyarrow.csv.read_csv` as Arrow string columns
+  (quoted fields may span lines; no type inference, empty cells stay ``""``);
+* recovers each record's *physical* line number: the header's line plus the
+  record's index, plus the line breaks inside quoted cells of the records
+  above (counted per cell only when the body has more line breaks than
+  records).
+
+Whenever the careful path could give a different result, :func:`head` or
+:func:`body` return None and the caller uses the careful path: another
+encoding (UTF-16, cp1252 re-saves: pyarrow rejects invalid UTF-8), a ``sep=``
+hint line, NUL bytes, bare ``\\r`` line ends, blank lines between records,
+rows of another width than the header (truncated, padded or damaged rows get
+the careful path's checks and errors), a single-column layout, or a last
+record that is not a complete CSV record (an unterminated quote, i.e. a
+truncated file, is an error there).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _sniff
+
+__all__ = ["Head", "head", "body", "HEAD_LINES"]
+
+#: Lines read for the head: the delimiter is sniffed on the first 3 × 30 lines.
+HEAD_LINES = 100
+#: Largest head tried (a head of very long or multi-line records → careful path).
+HEAD_MAX_BYTES = 4 << 20
+#: Bytes per pyarrow parsing block.
+BLOCK_SIZE = 8 << 20
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first records of a file, as the careful path reads them.
+
+    Attributes
+    ----------
+    encoding : str
+        ``"utf-8-sig"`` or ``"utf-8"``.
+    offset : int
+        Byte offset of the text (3 after a BOM).
+    delimiter : str
+    lines : list of int
+        1-based physical line of each record of the head.
+    rows : list of list of str
+        The head's records (complete records only).
+    whole : bool
+        True when the head is the whole file.
+    """
+
+    encoding: str
+    offset: int
+    delimiter: str
+    lines: list[int]
+    rows: list[list[str]]
+    whole: bool
+
+
+def _nth_newline_end(data: bytes, start: int, n: int) -> int:
+    """Offset just after the ``n``-th ``\\n`` at or after ``start`` (len(data) if fewer)."""
+    pos = start
+    for _ in range(n):
+        found = data.find(b"\n", pos)
+        if found < 0:
+            return len(data)
+        pos = found + 1
+    return pos
+
+
+def _strict_records(text: str, delimiter: str) -> tuple[list[int], list[list[str]]]:
+    """:func:`_sniff.split_records` without its tolerant fallback (raises csv.Error)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines, rows, prev = [], [], 0
+    for row in reader:
+        start = prev + 1
+        prev = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        lines.append(start)
+        rows.append(row)
+    return lines, rows
+
+
+def head(data: bytes) -> Head | None:
+    """The head of a clean UTF-8 delimited file, or None (→ the careful path)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    offset = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    if data.find(b"\x00") >= 0:
+        return None
+    if data.find(b"\r") >= 0 and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # old Mac line ends: the careful path counts them as lines
+    n_lines = HEAD_LINES
+    while True:
+        end = _nth_newline_end(data, offset, n_lines)
+        whole = end >= len(data)
+        if end - offset > HEAD_MAX_BYTES:
+            return None
+        try:
+            text = data[offset:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if _sniff.strip_sep_line(text)[2]:
+            return None
+        delimiter = _sniff.sniff_delimiter(text)
+        try:
+            lines, rows = _strict_records(text, delimiter)
+        except csv.Error:
+            if whole:
+                return None
+            n_lines *= 2  # a quoted cell runs past the head: read further
+            continue
+        return Head("utf-8-sig" if offset else "utf-8", offset, delimiter, lines, rows, whole)
+
+
+def _line_breaks(columns, order, expected: int) -> np.ndarray | None:
+    """Line breaks inside the cells of each row, or None if they do not add up to ``expected``.
+
+    Columns are scanned in ``order`` (likeliest first) and the scan stops once
+    ``expected`` breaks are found: the other columns then hold none.
+    """
+    import pyarrow.compute as pc
+
+    total = np.zeros(len(columns[0]), dtype=np.int64)
+    found = 0
+    for i in order:
+        counts = pc.count_substring(columns[i], "\n")
+        k = pc.sum(counts).as_py() or 0
+        if k:
+            total += np.asarray(counts.to_numpy(zero_copy_only=False), dtype=np.int64)
+            found += k
+        if found >= expected:
+            break
+    return total if found == expected else None
+
+
+def _last_record_ok(data: bytes, start: int, end: int, delimiter: str, width: int) -> bool:
+    """The bytes of the last record form one complete CSV record of ``width`` fields."""
+    try:
+        text = data[start:end].decode("utf-8")
+        _, rows = _strict_records(text, delimiter)
+    except (csv.Error, UnicodeDecodeError):
+        return False
+    return len(rows) == 1 and len(rows[0]) == width
+
+
+def body(data: bytes, hd: Head, header_index: int, width: int):
+    """Arrow string columns and physical lines of the records below the header.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    hd : Head
+        From :func:`head`.
+    header_index : int
+        Index of the header among ``hd.rows``.
+    width : int
+        Number of header cells.
+
+    Returns
+    -------
+    (columns, lines) or None
+        ``columns``: one ``pyarrow.ChunkedArray`` of strings per header
+        position; ``lines``: int64 array of 1-based physical lines. None when
+        the careful path must read the file.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = hd.rows[header_index]
+    if width < 2 or any("\n" in c or "\r" in c for c in header):
+        return None
+    if not hd.whole and header_index + 1 >= len(hd.rows):
+        return None
+    header_line = hd.lines[header_index]
+    start = _nth_newline_end(data, hd.offset, header_line)  # first byte below the header
+    end = len(data)
+    while end > start and data[end - 1] in (0x0A, 0x0D):
+        end -= 1
+    names = [f"c{i}" for i in range(width)]
+    if end <= start:
+        return [pa.chunked_array([], type=pa.large_string()) for _ in names], \
+            np.zeros(0, np.int64)
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[start:end]),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True,
+                                           block_size=BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(delimiter=hd.delimiter, quote_char='"',
+                                             double_quote=True, escape_char=False,
+                                             newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(
+                                                     names, pa.large_string()),
+                                                 strings_can_be_null=False, check_utf8=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a row of another width, invalid UTF-8...: the careful path says what
+    columns = table.columns
+    del table
+    n = len(columns[0])
+    if n == 0:
+        return None
+    breaks = data.count(b"\n", start, end)
+    if breaks == n - 1:
+        inside = None
+        lines = np.arange(n, dtype=np.int64) + (header_line + 1)
+    else:
+        # text columns first: the longest cells of the head
+        sample = hd.rows[header_index + 1:] or [[""] * width]
+        size = [sum(len(r[i]) for r in sample if i < len(r)) for i in range(width)]
+        inside = _line_breaks(columns, np.argsort(size)[::-1], breaks - (n - 1))
+        if inside is None:
+            return None  # blank lines between records: the careful path counts them
+        lines = np.arange(n, dtype=np.int64) + (header_line + 1)
+        lines[1:] += np.cumsum(inside[:-1])
+    # the last record must be complete (an unterminated quote swallows the file's end)
+    last = end
+    for _ in range(1 + (0 if inside is None else int(inside[-1]))):
+        last = data.rfind(b"\n", start, last)
+        if last < 0:
+            break
+    last = start if last < 0 else last + 1
+    if not _last_record_ok(data, last, end, hd.delimiter, width):
+        return None
+    return columns, lines

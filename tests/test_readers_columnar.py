@@ -1,0 +1,321 @@
+"""The columnar fast path of the CSV reader gives exactly the careful path's RawExport.
+
+:mod:`engagement_lib.readers._columnar` tokenises clean UTF-8 CSV files with
+pyarrow and the typed helpers parse Arrow string columns vectorised; the
+careful path (``_detect.COLUMNAR = False``) splits the decoded text with
+:mod:`csv` and parses object columns cell by cell. Every file here is read
+both ways and the two results must be identical: rows (values and dtypes),
+issues, skipped rows and metadata. Files are simulated exports of every CSV
+layout (English, French, bilingual, French-Excel re-saves, Excel-mangled IDs),
+hand-written messy files (bad cells, blanks, quotes and line breaks inside
+cells, day-first dates, offsets) and random cells (hypothesis). The Arrow cell
+parsers are also compared one by one with their object twins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engagement_lib.datasets import load_dataset
+from engagement_lib.errors import ExportFormatError
+from engagement_lib.readers import _detect, _sniff, get_layout, read_export
+from engagement_lib.simulate.exports import WRITERS, write_export
+
+EXPORTED = {"classic": pd.Timestamp("2019-03-04 09:00", tz="UTC"),
+            "modern": pd.Timestamp("2026-01-20 09:00", tz="UTC")}
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def _read(path, *, columnar: bool):
+    old = _detect.COLUMNAR
+    _detect.COLUMNAR = columnar
+    try:
+        return read_export(path)
+    except ExportFormatError as exc:
+        return exc
+    finally:
+        _detect.COLUMNAR = old
+
+
+def _took_fast_path(path) -> bool:
+    data = Path(path).read_bytes()
+    try:
+        return _detect._read_csv_columnar(data, str(path), timezone="Europe/Paris",
+                                          layout=None) is not None
+    except ExportFormatError:
+        return False
+
+
+def assert_same(fast, careful) -> None:
+    """Two read_export results (lists of RawExport, or errors) are identical."""
+    if isinstance(careful, Exception) or isinstance(fast, Exception):
+        assert type(fast) is type(careful) and str(fast) == str(careful)
+        return
+    assert len(fast) == len(careful)
+    for a, b in zip(fast, careful, strict=True):
+        for f in dataclasses.fields(a):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            if isinstance(y, pd.DataFrame):
+                pd.testing.assert_frame_equal(x, y, check_dtype=True, obj=f.name)
+            elif isinstance(y, pd.Timestamp) or y is None:
+                assert (x is None and y is None) or x == y, f.name
+            else:
+                assert x == y, (f.name, x, y)
+
+
+def _both(path, *, fast: bool | None = None) -> None:
+    if fast is not None:
+        assert _took_fast_path(path) is fast
+    assert_same(_read(path, columnar=True), _read(path, columnar=False))
+
+
+# ---------------------------------------------------------------------------
+# simulated exports of every CSV layout
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return {era: {t: load_dataset(f"truth/{prefix}{t}") for t in ("posts", "followers",
+                                                                   "audience")}
+            for era, prefix in (("classic", ""), ("modern", "modern/"))}
+
+
+def _account_table(truth, layout: str, era: str) -> pd.DataFrame | None:
+    lay = get_layout(layout)
+    table = truth[era]["posts" if lay.table == "mixed" else lay.table]
+    table = table[table["network"] == lay.network]
+    if table.empty:
+        return None
+    table = table[table["account"] == table["account"].iloc[0]]
+    if lay.table == "audience":  # one measurement day per file
+        table = table[table["date"] == table["date"].iloc[0]]
+    return table.head(100).reset_index(drop=True)
+
+
+CSV_LAYOUTS = sorted(k for k in WRITERS if get_layout(k).kind == "csv")
+VARIANTS = [  # (language, resave, share of mangled IDs)
+    ("en", None, 0.0), ("fr", None, 0.0), ("bilingual", None, 0.2),
+    ("fr", "fr_excel_utf8", 0.2), ("fr", "fr_excel", 0.3),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", CSV_LAYOUTS)
+@pytest.mark.parametrize("era", ["classic", "modern"])
+def test_simulated_exports_read_identically(truth, tmp_path, layout, era):
+    table = _account_table(truth, layout, era)
+    if table is None:
+        pytest.skip(f"no {era} truth for {layout}")
+    written = 0
+    for i, (language, resave, mangle) in enumerate(VARIANTS):
+        try:
+            path = write_export(layout, table, tmp_path / f"v{i}", exported_at=EXPORTED[era],
+                                language=language, resave=resave, mangle_ids=mangle,
+                                rng=np.random.default_rng(i))
+        except ValueError:  # a language or re-save this layout does not have
+            continue
+        for p in ([path] if path.is_file() else sorted(path.rglob("*.csv"))):
+            _both(p)
+            written += 1
+    assert written
+
+
+def test_clean_simulated_file_takes_the_fast_path(truth, tmp_path):
+    table = _account_table(truth, "meta_business_suite_posts", "modern")
+    path = write_export("meta_business_suite_posts", table, tmp_path, language="fr",
+                        exported_at=EXPORTED["modern"], rng=np.random.default_rng(1))
+    _both(path, fast=True)
+    (raw,) = _read(path, columnar=True)
+    assert raw.n_rows == len(table) and raw.issues.empty
+
+
+# ---------------------------------------------------------------------------
+# hand-written messy files
+# ---------------------------------------------------------------------------
+
+HEADER = ("Post ID,Page ID,Page name,Title,Description,Publish time,Permalink,Post type,Date,"
+          "Impressions,Reach,Reactions,Comments,Shares,Total clicks")
+
+
+def _row(pid="1234567890123456", page="104857600012345", title="Titre", desc="",
+         when="03/29/2024 11:43", date="Lifetime", impressions="100", reach="50",
+         reactions="3", comments="1", shares="0", clicks="7"):
+    link = f"https://www.facebook.com/{page}/posts/{pid}"
+    return ",".join([pid, page, "Ville", title, desc, when, link, "Photos", date, impressions,
+                     reach, reactions, comments, shares, clicks])
+
+
+def _write(tmp_path, rows, *, header=HEADER, bom=True, newline="\n", name="posts.csv"):
+    text = newline.join([header, *rows]) + newline
+    path = tmp_path / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+MESSY_ROWS = [
+    _row(),
+    _row(pid="1234567890123457", title='"Conseil, ce soir\nà 18h"', desc='"dit ""oui"""'),
+    _row(pid="1234567890123458", impressions="12.5", reach=" 40 ", reactions='"1,234"',
+         comments="-", shares="n/a", clicks="abc"),
+    _row(pid="1.23457E+15", impressions="1\u202f234", reach="0x10", reactions="+5",
+         comments="007", shares="1.2K", clicks="\u0663"),
+    _row(pid="'1234567890123459", page='="104857600012345"', when=" 03/30/2024 09:05 "),
+    _row(pid="1234567890123460.0", when="2024-03-31 10:00", desc='"  padded  "'),
+    _row(pid="", when="", title="", impressions="", reach="None", reactions="NULL"),
+    _row(pid="1234567890123461", when="02/30/2024 10:00", title='"\u00a0Vidéo 🎉\u00a0"'),
+    _row(pid="1234567890123462", when="12/31/2024 23:59", date="03/01/2024"),
+    _row(pid="1234567890123463", when="3/1/24 9:05 PM", impressions="9007199254740993"),
+    _row(pid="1234567890123464", when="01/02/0024 10:00", reach="99999999999999999999"),
+]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_messy_cells_read_identically(tmp_path, newline):
+    path = _write(tmp_path, MESSY_ROWS, newline=newline)
+    _both(path, fast=True)
+    (raw,) = _read(path, columnar=True)
+    # the bad cells are recorded, not dropped (blanks such as "-", "n/a", "None" are no issue)
+    assert set(zip(raw.issues["column"], raw.issues["value"])) == {
+        ("impressions", "12.5"), ("clicks", "abc"), ("post_id", "1.23457E+15"),
+        ("reach", "0x10"), ("likes", "NULL"), ("published_at", "02/30/2024 10:00"),
+        ("reach", "99999999999999999999")}
+    assert raw.rows["source_row"].tolist()[:3] == [2, 3, 5]  # a quoted line break counts
+
+
+def test_day_first_switch_and_offsets_read_identically(tmp_path):
+    rows = [_row(when="03/01/2024 11:43"), _row(pid="2", when="13/01/2024 10:00"),
+            _row(pid="3", when="01/12/2024 08:00")]
+    path = _write(tmp_path, rows)
+    _both(path, fast=True)
+    (raw,) = _read(path, columnar=True)  # a first part > 12: day-first for the whole column
+    assert raw.warnings and raw.rows["published_at"].iloc[0] == pd.Timestamp("2024-01-03 11:43")
+    rows = [_row(when="03/29/2024 11:43"), _row(pid="2", when="2024-01-13T10:00:00+0100")]
+    _both(_write(tmp_path, rows, name="offsets.csv"), fast=True)
+
+
+@pytest.mark.parametrize("rows, fast", [
+    ([_row(), "", _row(pid="2")], False),  # a blank line between rows: the careful path
+    ([_row(), _row(pid="2"), "", ""], True),  # blank lines at the end only
+    ([_row(), _row(pid="2") + ",,"], False),  # two extra empty fields
+    ([_row(), _row(pid="2").rsplit(",", 3)[0]], False),  # truncated last row: an error
+    ([_row(), _row(pid="2", title='"never closed')], False),  # unterminated quote: an error
+    ([_row(title='abc"def'), _row(pid="2", title='"a" b')], False),  # stray quotes
+])
+def test_irregular_files_read_identically(tmp_path, rows, fast):
+    _both(_write(tmp_path, rows), fast=fast)
+
+
+def test_note_line_above_header_and_no_bom(tmp_path):
+    path = _write(tmp_path, [_row(), _row(pid="2")], header="Export du 04/03/2019\n" + HEADER,
+                  bom=False)
+    _both(path, fast=True)
+    (raw,) = _read(path, columnar=True)
+    assert raw.header_line == 2 and raw.skipped_rows["source_row"].tolist() == [1]
+
+
+def test_other_encodings_take_the_careful_path(tmp_path):
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(("\n".join([HEADER, _row(title="Fête")]) + "\n").encode("cp1252"))
+    _both(path, fast=False)
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(b"\xff\xfe" + ("\n".join([HEADER, _row()]) + "\n").encode("utf-16-le"))
+    _both(path, fast=False)
+
+
+# random cells: every column of a small export gets cells drawn from messy pieces
+_PIECES = ["", " ", "\u00a0", "-", "n/a", "None", "0", "12", "007", "-3", "1,234", "1 234",
+           "12.5", "1.2K", "abc", "é", "'", '="12"', ".0", "E+17", "1.22158", "03/29/2024",
+           " 11:43", "13/01/2024 10:00", "2024-03-31T10:00:00+0000", "\n", '"', ",", "🎉",
+           "Lifetime", "Global", "\u0663"]
+_CELL = st.lists(st.sampled_from(_PIECES), max_size=4).map("".join)
+
+
+def _quote(cell: str) -> str:
+    if any(c in cell for c in ',"\n\r') or cell != cell.strip(" "):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.lists(_CELL, min_size=15, max_size=15), min_size=1, max_size=6))
+def test_random_cells_read_identically(tmp_path, cells):
+    rows = [",".join(_quote(c) for c in row) for row in cells]
+    _both(_write(tmp_path, [_row(), *rows]))
+
+
+# ---------------------------------------------------------------------------
+# Arrow cell parsers against their object twins
+# ---------------------------------------------------------------------------
+
+_VALUES = st.lists(st.one_of(st.none(), _CELL, st.text(max_size=6)), max_size=30)
+
+
+def _pair(values):
+    return pa.chunked_array([pa.array(values, type=pa.large_string())]), \
+        pd.Series(values, dtype="object")
+
+
+def test_python_whitespace_is_what_strip_removes():
+    assert set(_sniff.PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=_VALUES)
+def test_blank_and_number_parsers_match_object_twins(values):
+    arrow, obj = _pair(values)
+    assert (_sniff.blank_mask(arrow) == _sniff.blank_mask(obj)).all()
+    nulled = _sniff.arrow_null_blanks(arrow)
+    obj = obj.where(~_sniff.blank_mask(obj), None)
+    for decimal in (None, ","):
+        got, bad = _sniff.to_integers(nulled, decimal=decimal)
+        exp, exp_bad = _sniff.to_integers(obj, decimal=decimal)
+        pd.testing.assert_series_equal(got, exp.reset_index(drop=True))
+        assert (bad.to_numpy() == exp_bad.to_numpy()).all()
+        got, bad = _sniff.to_numbers(nulled, decimal=decimal)
+        exp, exp_bad = _sniff.to_numbers(obj, decimal=decimal)
+        pd.testing.assert_series_equal(got, exp)
+        assert (bad.to_numpy() == exp_bad.to_numpy()).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=_VALUES)
+def test_id_parsers_match_object_twins(values):
+    arrow, obj = _pair(values)
+    ids, mangled = _sniff.arrow_ids(arrow)
+    exp = _sniff.clean_ids(obj)
+    assert [None if pd.isna(v) else v for v in exp] == ids.to_pylist()
+    assert (mangled == _sniff.mangled_mask(exp)).all()
+    assert (_sniff.mangled_mask(arrow) == _sniff.mangled_mask(obj)).all()
+
+
+_DATES = st.lists(st.one_of(
+    st.none(),
+    st.builds(lambda m, d, y, h, mi: f"{m:02d}/{d:02d}/{y} {h:02d}:{mi:02d}",
+              st.integers(0, 14), st.integers(0, 32), st.sampled_from([24, 1899, 1999, 2024,
+                                                                       2200]),
+              st.integers(0, 24), st.integers(0, 60)),
+    _CELL), max_size=20)
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=_DATES, dayfirst=st.sampled_from([None, False, True]))
+def test_date_parser_matches_object_twin(values, dayfirst):
+    arrow, obj = _pair(values)
+    got = _sniff.parse_datetimes(arrow, dayfirst=dayfirst)
+    exp = _sniff.parse_datetimes(obj, dayfirst=dayfirst)
+    pd.testing.assert_series_equal(got.values, exp.values)
+    assert (got.bad.to_numpy() == exp.bad.to_numpy()).all()
+    assert (got.tz_aware, got.dayfirst, got.warning) == (exp.tz_aware, exp.dayfirst, exp.warning)
