@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from . import _xlsx
 from ._social_common import check_posts, local_days, target_path, utc
 
 __all__ = ["WRITERS", "write_content", "write_followers", "POST_LABELS_FROM", "CONTENT_TYPES"]
@@ -102,26 +103,36 @@ def _num(value):
     return None if value is None or pd.isna(value) else int(value)
 
 
+def _nums(values: pd.Series) -> list:
+    """:func:`_num` of every value of a column, in one pass."""
+    missing = values.isna().to_numpy(dtype=bool)
+    return [None if na else int(v) for v, na in zip(values.tolist(), missing, strict=True)]
+
+
 def _md_y(ts) -> str:
     ts = pd.Timestamp(ts)
     return f"{ts.month:02d}/{ts.day:02d}/{ts.year}"
 
 
+def _md_y_all(days: pd.Series) -> list[str]:
+    """:func:`_md_y` of every timestamp of a datetime column, in one pass."""
+    if days.isna().any():  # NaT: the same error as one by one
+        return [_md_y(ts) for ts in days]
+    parts = zip(days.dt.month.tolist(), days.dt.day.tolist(), days.dt.year.tolist(), strict=True)
+    return [f"{m:02d}/{d:02d}/{y}" for m, d, y in parts]
+
+
 def _sheet(wb: Workbook, title: str, note: str, header: list[str], rows: list[list]):
-    ws = wb.create_sheet(title)
-    ws.append([note])
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    return ws
+    """A new empty sheet and the rows it receives (written by :func:`_save`)."""
+    return wb.create_sheet(title), [[note], header, *rows]
 
 
-def _save(wb: Workbook, out, exported: pd.Timestamp):
+def _save(wb: Workbook, out, exported: pd.Timestamp, sheets):
     if "Sheet" in wb.sheetnames and len(wb.sheetnames) > 1:
         del wb["Sheet"]
     wb.properties.created = exported.tz_convert("UTC").tz_localize(None).to_pydatetime()
     wb.properties.creator = "LinkedIn"
-    wb.save(out)
+    _xlsx.save(wb, sheets, out)
     return out
 
 
@@ -186,7 +197,7 @@ def write_content(
     def col(name):
         return table[name] if name in table.columns else pd.Series(pd.NA, index=table.index)
 
-    paid = col("is_paid").astype("boolean").fillna(False)
+    paid = col("is_paid").astype("boolean").fillna(False).to_numpy(dtype=bool)
     if era == "post":
         header = [
             "Post title", "Post link", "Post type", "Campaign name", "Posted by",
@@ -201,44 +212,51 @@ def write_content(
             "Impressions", "Clicks", "Click through rate (CTR)", "Likes", "Comments",
             "Shares", "Follows", "Engagement rate",
         ]
+    # one pass per column (a row-wise loop over pandas rows dominated the bundle's write time)
+    counts = {k: _nums(col(k)) for k in ("impressions", "views", "clicks", "likes", "comments",
+                                          "shares", "follows")}
+    post_ids = [str(v) for v in table["post_id"].tolist()]
+    links = col("permalink").tolist()
+    texts = col("text").tolist()
+    accounts = table["account"].tolist() if "account" in table.columns else [""] * len(table)
+    media = table["media_type"].tolist() if "media_type" in table.columns else [None] * len(table)
+    days = _md_y_all(local_day)
     rows = []
-    for idx, row in table.iterrows():
-        imp = _num(row.get("impressions"))
-        clicks = _num(row.get("clicks"))
+    for i, post_id in enumerate(post_ids):
+        imp, views, clicks = counts["impressions"][i], counts["views"][i], counts["clicks"][i]
         inter = sum(
-            v for v in (_num(row.get(k)) for k in ("clicks", "likes", "comments", "shares", "follows"))
+            v for v in (counts[k][i] for k in ("clicks", "likes", "comments", "shares", "follows"))
             if v is not None
         )
-        link = row.get("permalink")
+        link = links[i]
         if not isinstance(link, str) or not link:
-            urn = str(row["post_id"])
-            urn = urn if urn.startswith("urn:li:") else f"urn:li:activity:{urn}"
+            urn = post_id if post_id.startswith("urn:li:") else f"urn:li:activity:{post_id}"
             link = f"https://www.linkedin.com/feed/update/{urn}"
-        text = row.get("text")
+        text = texts[i]
         text = "" if text is None or pd.isna(text) else str(text)
-        is_paid = bool(paid.loc[idx])
+        is_paid = bool(paid[i])
         values = {
             "title": text,
             "link": link,
             "type": "Sponsored" if is_paid else "Organic",
-            "Campaign name": f"Campaign {str(row['post_id']).rsplit(':', 1)[-1]}" if is_paid else "",
-            "Posted by": str(row.get("account", "") or ""),
-            "Created date": _md_y(local_day.loc[idx]),
-            "Campaign start date": _md_y(local_day.loc[idx]) if is_paid else "",
+            "Campaign name": f"Campaign {post_id.rsplit(':', 1)[-1]}" if is_paid else "",
+            "Posted by": str(accounts[i] or ""),
+            "Created date": days[i],
+            "Campaign start date": days[i] if is_paid else "",
             "Campaign end date": "",
             "Audience": "All followers" if not is_paid else "Targeted",
             "Impressions": imp,
-            "Views (excluding off-site video views)": _num(row.get("views")),
-            "Off-site views": 0 if _num(row.get("views")) is not None else None,
+            "Views (excluding off-site video views)": views,
+            "Off-site views": 0 if views is not None else None,
             "Clicks": clicks,
             "Click through rate (CTR)": _rate(clicks or 0, imp) if imp is not None else None,
-            "Likes": _num(row.get("likes")),
-            "Comments": _num(row.get("comments")),
-            "Reposts": _num(row.get("shares")),
-            "Shares": _num(row.get("shares")),
-            "Follows": _num(row.get("follows")),
+            "Likes": counts["likes"][i],
+            "Comments": counts["comments"][i],
+            "Reposts": counts["shares"][i],
+            "Shares": counts["shares"][i],
+            "Follows": counts["follows"][i],
             "Engagement rate": _rate(inter, imp) if imp is not None else None,
-            "Content Type": CONTENT_TYPES.get(str(row.get("media_type")), "Other"),
+            "Content Type": CONTENT_TYPES.get(str(media[i]), "Other"),
         }
         for key in ("title", "link", "type"):
             values[f"Post {key}"] = values[f"Update {key}"] = values[key]
@@ -246,14 +264,25 @@ def write_content(
 
     # page-level daily metrics: the posts' totals by day of creation (simulated)
     daily = []
-    days = sorted(local_day.dropna().unique())
-    for day in days:
-        on = local_day == day
-        line = [_md_y(day)]
+    day_values = local_day.to_numpy()
+    known = ~np.isnat(day_values)
+    unique_days, code = np.unique(day_values[known], return_inverse=True)
+    # positions of each (day, paid) group, in table order as a boolean mask would keep them
+    group = np.full(len(table), -1)
+    group[known] = 2 * code + paid[known]
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(2 * len(unique_days) + 1))
+    metrics = ("impressions", "clicks", "likes", "comments", "shares")
+    numeric = {m: pd.to_numeric(col(m), errors="coerce").fillna(0).to_numpy()[order]
+               for m in metrics}
+    for d, day in enumerate(_md_y_all(pd.Series(unique_days))):
+        line = [day]
         sums = {}
-        for metric in ("impressions", "clicks", "likes", "comments", "shares"):
-            v = pd.to_numeric(col(metric)[on], errors="coerce").fillna(0)
-            sums[metric] = (int(v[~paid[on]].sum()), int(v[paid[on]].sum()))
+        for metric in metrics:
+            v = numeric[metric]
+            organic = v[bounds[2 * d]:bounds[2 * d + 1]]
+            sponsored = v[bounds[2 * d + 1]:bounds[2 * d + 2]]
+            sums[metric] = (int(organic.sum()), int(sponsored.sum()))
         o, s = sums["impressions"]
         unique = int(rng.binomial(o, 0.7)) if o else 0
         line += [o, s, o + s, unique]
@@ -267,9 +296,11 @@ def write_content(
     metrics_header = [h.format(shares=shares_word) for h in _METRICS_HEADER]
 
     wb = Workbook()
-    _sheet(wb, "Metrics", _NOTE_METRICS, metrics_header, daily)
-    _sheet(wb, "All posts", _NOTE_POSTS, header, rows)
-    return _save(wb, out, exported)
+    sheets = [
+        _sheet(wb, "Metrics", _NOTE_METRICS, metrics_header, daily),
+        _sheet(wb, "All posts", _NOTE_POSTS, header, rows),
+    ]
+    return _save(wb, out, exported, sheets)
 
 
 def write_followers(
@@ -331,14 +362,14 @@ def write_followers(
         auto = int(rng.binomial(total - sponsored, 0.02))
         rows.append([_md_y(row["date"]), sponsored, total - sponsored - auto, auto, total])
     wb = Workbook()
-    _sheet(
+    sheets = [_sheet(
         wb,
         "New followers",
         _NOTE_FOLLOWERS,
         ["Date", "Sponsored followers", "Organic followers", "Auto-invited followers",
          "Total followers"],
         rows,
-    )
+    )]
     if audience is not None and len(audience):
         unknown = sorted(set(audience["dimension"]) - set(_DEMO_SHEETS))
         if unknown:
@@ -355,8 +386,8 @@ def write_followers(
                 [str(b), int(round(float(s) * audience_base))]
                 for b, s in zip(part["bracket"], part["share"], strict=True)
             ]
-            _sheet(wb, sheet, _NOTE_DEMO, [sheet, "Total followers"], demo)
-    return _save(wb, out, exported)
+            sheets.append(_sheet(wb, sheet, _NOTE_DEMO, [sheet, "Total followers"], demo))
+    return _save(wb, out, exported, sheets)
 
 
 #: Layout name → writer, merged by :mod:`engagement_lib.simulate.exports`.
