@@ -130,7 +130,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import inspect
 import os
 import re
 import secrets
@@ -302,6 +301,8 @@ _TEXT = {
     "not_ok": {"en": "DOES NOT ADD UP", "fr": "LE COMPTE N'EST PAS BON"},
     "reasons": {"en": "Quarantine reasons", "fr": "Motifs de quarantaine"},
     "warnings": {"en": "Warnings", "fr": "Avertissements"},
+    "unreadable": {"en": "UNREADABLE FILES (not counted above)",
+                   "fr": "FICHIERS ILLISIBLES (non comptés ci-dessus)"},
     "flags": {"en": "Flags (rows to look at, see data.flags)",
               "fr": "Signalements (lignes à vérifier, voir data.flags)"},
 }
@@ -330,6 +331,9 @@ class CleaningReport:
         as a network taken from the folder).
     flag_counts : pandas.DataFrame
         Rows per ``table`` and ``flag`` in :attr:`CleanData.flags`.
+    unreadable : pandas.DataFrame
+        Files the readers could not read (``source_file, error``), with
+        ``clean(..., errors="collect")``; their rows are not counted anywhere.
     """
 
     files: pd.DataFrame
@@ -338,6 +342,8 @@ class CleaningReport:
     warnings: tuple[str, ...] = ()
     flag_counts: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["table", "flag", "rows"]))
+    unreadable: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["source_file", "error"]))
 
     @property
     def totals(self) -> pd.Series:
@@ -434,6 +440,9 @@ class CleaningReport:
                 )
             if n_files > max_files:
                 lines.append("  " + lab("more_files").format(n=num(n_files - max_files)))
+        if len(self.unreadable):
+            lines.append(f"{lab('unreadable')}{colon}{num(len(self.unreadable))}")
+            lines.extend(f"  {r['error']}" for _, r in self.unreadable.head(max_files).iterrows())
         if self.warnings:
             lines.append(f"{lab('warnings')}{colon.rstrip()}")
             lines.extend(f"  {w}" for w in self.warnings[:max_files])
@@ -530,13 +539,18 @@ class _Log:
 
     def problem_frame(self) -> pd.DataFrame:
         if not self.problems:
-            return pd.DataFrame(columns=["_pos", "_order", "rule", "column", "value", "reason"])
+            return _NO_PROBLEMS
         return pd.concat(self.problems, ignore_index=True)
 
     def flag_frame(self) -> pd.DataFrame:
         if not self.flags:
-            return pd.DataFrame(columns=["_pos", "flag", "detail"])
+            return _NO_FLAGS
         return pd.concat(self.flags, ignore_index=True)
+
+
+_NO_PROBLEMS = pd.DataFrame(columns=["_pos", "_order", "rule", "column", "value", "reason"])
+_NO_FLAGS = pd.DataFrame(columns=["_pos", "flag", "detail"])
+_NO_ROWS = pd.DataFrame(columns=QUARANTINE_COLUMNS)
 
 
 def _positions(mask) -> np.ndarray:
@@ -1240,13 +1254,16 @@ class _Part:
     warnings: list = field(default_factory=list)
 
 
+_NO_ISSUES = pd.DataFrame({c: pd.Series(dtype="object")
+                           for c in ("_pos", "source_row", "column", "value", "reason")})
+
+
 def _issues_of(export: RawExport, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Issues joined to row positions, and issues on lines that are not in ``rows``."""
     issues = export.issues
     cols = ["source_row", "column", "value", "reason"]
     if issues is None or not len(issues):
-        empty = pd.DataFrame(columns=["_pos", *cols])
-        return empty, pd.DataFrame(columns=cols)
+        return _NO_ISSUES, _NO_ISSUES[cols]
     missing = [c for c in cols if c not in issues.columns]
     if missing:
         raise CleaningError(f"{export.path}: RawExport.issues lacks column(s) {missing}")
@@ -1312,40 +1329,43 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     log.problem(coll.notna() & acct.isna(), "no_account", "account", None,
                 "no account for this row: the export does not name it, no account= argument "
                 "was given, and the path does not follow <collectivite>/<network>/<account>/<file>")
-    frame = pd.DataFrame({"collectivite": coll, "account": acct,
-                          "network": _network_column(network, n), **values})
-    if own_name.notna().any() and not own_name.equals(acct) and opts.extra_columns:
-        frame["account_name"] = own_name  # the platform's own page/account name
-    frame["source_format"] = _const(export.layout, n)
-    frame["source_file"] = _const(str(export.path), n)
-    frame["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
-    frame["_export"] = np.full(n, index, dtype="int64")
-    frame["_pos"] = np.arange(n)
+    columns = {"collectivite": coll, "account": acct,
+               "network": _network_column(network, n), **values}
+    if opts.extra_columns and own_name.notna().any() and not own_name.equals(acct):
+        columns["account_name"] = own_name  # the platform's own page/account name
+    columns["source_format"] = _const(export.layout, n)
+    columns["source_file"] = _const(str(export.path), n)
+    columns["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
+    columns["_export"] = np.full(n, index, dtype="int64")
+    columns["_pos"] = np.arange(n)
     if opts.extra_columns:
-        schema_columns = set(_schema_columns(table))
-        extra = [c for c in rows.columns if c not in frame.columns and c not in (
-            "collectivite", "account", "network", "source_row", "media_type", "metric_era")
-            and c not in schema_columns]
-        if extra:
-            frame = pd.concat([frame, rows[extra]], axis=1)
+        skip = set(_schema_columns(table)) | set(columns) | {"media_type", "metric_era"}
+        for name, values_ in rows.items():
+            if name not in skip:
+                columns[name] = values_
+    # one frame from arrays: no index alignment, no column-by-column insertion
+    frame = pd.DataFrame({k: v.array if isinstance(v, pd.Series) else v
+                          for k, v in columns.items()}, copy=False)
 
     problems = log.problem_frame()
-    quarantine = _quarantine_rows(problems, frame, table)
-    orphan_q = pd.DataFrame({
-        "table": table, "source_file": str(export.path),
-        "source_row": orphans["source_row"].astype("Int64"), "column": orphans["column"],
-        "value": orphans["value"].map(_show),
-        "rule": "unparseable",
-        "reason": orphans["reason"].astype("str") + " (the reader could not build this row)",
-    }).drop_duplicates("source_row")
-    if len(orphan_q):
+    quarantine = _quarantine_rows(problems, frame, table) if len(problems) else _NO_ROWS
+    n_orphans = 0
+    if len(orphans):
+        orphan_q = pd.DataFrame({
+            "table": table, "source_file": str(export.path),
+            "source_row": orphans["source_row"].astype("Int64"), "column": orphans["column"],
+            "value": orphans["value"].map(_show),
+            "rule": "unparseable",
+            "reason": orphans["reason"].astype("str") + " (the reader could not build this row)",
+        }).drop_duplicates("source_row")
+        n_orphans = len(orphan_q)
         quarantine = pd.concat([quarantine, orphan_q], ignore_index=True)
-    bad_pos = problems["_pos"].unique() if len(problems) else np.array([], dtype="int64")
     keep = np.ones(n, dtype=bool)
-    keep[bad_pos.astype("int64")] = False
+    if len(problems):
+        keep[problems["_pos"].unique().astype("int64")] = False
     flags = log.flag_frame()
-    flags = flags.assign(_export=index, table=table, source_file=str(export.path))
     if len(flags):
+        flags = flags.assign(_export=index, table=table, source_file=str(export.path))
         flags["source_row"] = frame["source_row"].to_numpy()[flags["_pos"].to_numpy("int64")]
     kept = frame if keep.all() else frame[keep]
     main = _MAIN_TIME.get(table, "date")
@@ -1354,8 +1374,7 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     effective = exported_at if exported_at is not None else latest
     rank = (_ns(effective), _ns(latest), index)
     return _Part(index, export, table, kept, quarantine, flags, counts,
-                 n + int(orphan_q["source_row"].nunique()), entity_source, network, rank,
-                 warnings)
+                 n + n_orphans, entity_source, network, rank, warnings)
 
 
 def _ns(ts) -> int:
@@ -1473,6 +1492,27 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame, columns):
     return exact, conflicting, differing
 
 
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate frames whose columns differ (layouts keep different extras), fast.
+
+    Frames with the same columns are stacked first; pandas then aligns only a
+    few blocks instead of hundreds of small frames on the union of columns.
+    """
+    if not frames:
+        return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    groups: dict[tuple, list[pd.DataFrame]] = {}
+    for f in frames:
+        groups.setdefault(tuple(f.columns), []).append(f)
+    blocks = [g[0] if len(g) == 1 else pd.concat(g, ignore_index=True) for g in groups.values()]
+    if len(blocks) == 1:
+        return blocks[0].reset_index(drop=True)
+    out = pd.concat(blocks, ignore_index=True)
+    order = np.lexsort((out["_pos"].to_numpy(), out["_export"].to_numpy()))  # input order back
+    return out.take(order).reset_index(drop=True)
+
+
 def _unique(values: pd.Series) -> bool:
     """Whether a text column has no repeated value (one Arrow hash pass)."""
     text = values.astype("str")
@@ -1492,42 +1532,48 @@ def _collisions(frame: pd.DataFrame, table: str) -> pd.Series:
 # ---------------------------------------------------------------------------
 
 
-def _read(source, timezone: str) -> list[RawExport]:
+def _read(source, timezone: str, errors: str) -> tuple[list[RawExport], list[tuple]]:
+    """Read a folder or a file; with ``errors="collect"``, unreadable files are listed."""
     from . import readers
 
     path = Path(source)
     if path.is_dir():
-        kwargs = {}
-        if "timezone" in inspect.signature(readers.read_exports).parameters:
-            kwargs["timezone"] = timezone
-        return list(readers.read_exports(path, **kwargs))
-    kwargs = {}
-    if "timezone" in inspect.signature(readers.read_export).parameters:
-        kwargs["timezone"] = timezone
-    result = readers.read_export(path, **kwargs)
-    return [result] if isinstance(result, RawExport) else list(result)
+        result = readers.read_exports(path, timezone=timezone, errors=errors)
+        return list(result), [(f.path, str(f.error)) for f in getattr(result, "failures", ())]
+    try:
+        result = readers.read_export(path, timezone=timezone)
+    except EngagementError as exc:
+        if errors == "raise":
+            raise
+        return [], [(str(path), str(exc))]
+    return ([result] if isinstance(result, RawExport) else list(result)), []
 
 
-def _gather(exports, timezone: str) -> tuple[list[RawExport], Path | None]:
+def _gather(exports, timezone: str, errors: str):
+    """(RawExports, root folder or None, unreadable files) from what the caller gave."""
     if isinstance(exports, RawExport):
-        return [exports], None
+        return [exports], None, []
     if isinstance(exports, str | os.PathLike):
         path = Path(exports)
         if not path.exists():
             raise CleaningError(f"{path}: no such file or folder")
-        return _read(path, timezone), (path if path.is_dir() else None)
+        items, failures = _read(path, timezone, errors)
+        return items, (path if path.is_dir() else None), failures
     if not isinstance(exports, Iterable):
         raise CleaningError(
             f"exports must be a RawExport, a list of them, or a file/folder path; got "
             f"{type(exports).__name__}"
         )
+    failures = [(f.path, str(f.error)) for f in getattr(exports, "failures", ())]  # ReadResult
     out = []
     for item in exports:
         if isinstance(item, str | os.PathLike):
-            out.extend(_read(item, timezone))
+            items, failed = _read(item, timezone, errors)
+            out.extend(items)
+            failures.extend(failed)
         else:
             out.append(item)
-    return out, None
+    return out, None, failures
 
 
 def _finish_other(frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
@@ -1558,6 +1604,7 @@ def clean(
     author_salt: str | None = None,
     extra_columns: bool = True,
     future_tolerance: str | pd.Timedelta = "2D",
+    errors: str = "raise",
 ) -> CleanData:
     """Clean raw exports into the canonical tables; quarantine what cannot be kept.
 
@@ -1587,6 +1634,11 @@ def clean(
     future_tolerance : str or pandas.Timedelta, default "2D"
         How far after the export date a date may fall before the row is
         quarantined as impossible.
+    errors : {"raise", "collect"}, default "raise"
+        For paths: stop at the first file the readers cannot read, or read on
+        and list such files in ``report.unreadable`` (and in the summary).
+        A :class:`~engagement_lib.readers.ReadResult` passed as ``exports``
+        brings its own ``failures`` along.
 
     Returns
     -------
@@ -1637,7 +1689,9 @@ def clean(
     for name, value in (("collectivite", collectivite), ("account", account)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise CleaningError(f"{name}= must be a non-empty string, not {value!r}")
-    items, root = _gather(exports, zone)
+    if errors not in ("raise", "collect"):
+        raise CleaningError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    items, root, failures = _gather(exports, zone, errors)
     opts = _Options(
         zone=zone, collectivite=collectivite, account=account, root=root,
         salt=author_salt if author_salt is not None else secrets.token_hex(16),
@@ -1649,8 +1703,11 @@ def clean(
     for e in posts:  # IDs as text and which need re-keying, once per export
         raw = _post_ids_as_text(e.rows.get("post_id"), len(e.rows))
         ids[id(e)] = (raw, _damaged(raw))
-    if any(need.any() for _, need in ids.values()):
-        known = _known_ids(posts, [_resolve_network(e, root)[0] for e in posts])
+    networks = [_resolve_network(e, root)[0] for e in posts]
+    damaged = {n for e, n in zip(posts, networks, strict=True) if ids[id(e)][1].any()}
+    if damaged:  # the same post, sound elsewhere: only networks with a destroyed ID need it
+        keep = [i for i, n in enumerate(networks) if n in damaged]
+        known = _known_ids([posts[i] for i in keep], [networks[i] for i in keep])
     opts = dataclasses.replace(opts, known=known, ids=ids)
     parts = [_clean_export(i, e, opts) for i, e in enumerate(items)]
     ranks = {p.index: p.rank for p in parts}
@@ -1660,7 +1717,7 @@ def clean(
     for table in names:
         frames = [p.frame for p in parts if p.table == table]
         frames = [f for f in frames if len(f)] or frames[:1]
-        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frame = _stack(frames)
         frame, dropped = _dedupe(frame, table, ranks)
         if dropped is not None and len(dropped):
             merged.append(dropped.assign(table=table))
@@ -1707,6 +1764,9 @@ def clean(
             zip(flag_frame["_export"], flag_frame["_pos"], strict=True)
         ]
     report = _report(parts, tables, dropped_all, quarantines, flag_frame)
+    if failures:
+        report = dataclasses.replace(report, unreadable=pd.DataFrame(
+            failures, columns=["source_file", "error"]))
     quarantine = _concat(quarantines, QUARANTINE_COLUMNS)
     quarantine["source_row"] = pd.to_numeric(quarantine["source_row"]).astype("Int64")
     out_flags = flag_frame.reindex(columns=FLAG_COLUMNS).reset_index(drop=True)
