@@ -38,15 +38,16 @@ EXPORTED = {"classic": pd.Timestamp("2019-03-04 09:00", tz="UTC"),
 # ---------------------------------------------------------------------------
 
 
-def _read(path, *, columnar: bool):
-    old = _detect.COLUMNAR
+def _read(path, *, columnar: bool, mapped: bool = False):
+    old = _detect.COLUMNAR, _detect.MAP_MIN_BYTES
     _detect.COLUMNAR = columnar
+    _detect.MAP_MIN_BYTES = 0 if mapped else 1 << 40
     try:
         return read_export(path)
     except ExportFormatError as exc:
         return exc
     finally:
-        _detect.COLUMNAR = old
+        _detect.COLUMNAR, _detect.MAP_MIN_BYTES = old
 
 
 def _took_fast_path(path) -> bool:
@@ -76,9 +77,13 @@ def assert_same(fast, careful) -> None:
 
 
 def _both(path, *, fast: bool | None = None) -> None:
+    """The careful path, the fast path on the file's bytes and on the memory-mapped
+    file (large files) give the same result."""
     if fast is not None:
         assert _took_fast_path(path) is fast
-    assert_same(_read(path, columnar=True), _read(path, columnar=False))
+    careful = _read(path, columnar=False)
+    assert_same(_read(path, columnar=True), careful)
+    assert_same(_read(path, columnar=True, mapped=True), careful)
 
 
 # ---------------------------------------------------------------------------

@@ -33,6 +33,8 @@ _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Read clean UTF-8 CSV files through the columnar fast path (:mod:`._columnar`);
 #: False forces the careful path everywhere (the fast path's reference in tests).
 COLUMNAR = True
+#: Files from this size are memory-mapped for the columnar path instead of read.
+MAP_MIN_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,9 @@ def _check_widths(lines, rows, header, path) -> list[list]:
     return out
 
 
-def _read_csv_columnar(data: bytes, path, *, timezone, layout: Layout | None):
-    """The columnar fast path; None when the file needs the careful path."""
+def _columnar_table(data, path, *, timezone, layout: Layout | None) -> Table | None:
+    """The columnar fast path up to the Table (``data`` is no longer needed after it);
+    None when the file needs the careful path."""
     hd = _columnar.head(data)
     if hd is None or not hd.rows or not (hd.whole or len(hd.rows) > HEADER_SEARCH_ROWS):
         return None
@@ -237,15 +240,48 @@ def _read_csv_columnar(data: bytes, path, *, timezone, layout: Layout | None):
         return None
     columns, lines = got
     pre = [{"source_row": ln, "reason": "note line before the header"} for ln in hd.lines[:h]]
-    table = Table(path=path, kind="csv", layout=lay, header=header, columns=columns,
-                  lines=lines, header_line=hd.lines[h], timezone=timezone, pre_skipped=pre,
-                  preamble=hd.rows[:h], encoding=hd.encoding, delimiter=hd.delimiter,
-                  decimal="," if hd.delimiter == ";" else None)
-    return _as_list(lay.parse(table))
+    return Table(path=path, kind="csv", layout=lay, header=header, columns=columns,
+                 lines=lines, header_line=hd.lines[h], timezone=timezone, pre_skipped=pre,
+                 preamble=hd.rows[:h], encoding=hd.encoding, delimiter=hd.delimiter,
+                 decimal="," if hd.delimiter == ";" else None)
 
 
-def _read_csv(data: bytes, path, *, timezone, layout: Layout | None) -> list[RawExport]:
-    if COLUMNAR:
+def _read_csv_columnar(data: bytes, path, *, timezone, layout: Layout | None):
+    """The columnar fast path; None when the file needs the careful path."""
+    table = _columnar_table(data, path, timezone=timezone, layout=layout)
+    return None if table is None else _as_list(table.layout.parse(table))
+
+
+def _read_large_csv(path, *, timezone, layout: Layout | None):
+    """A large delimited file through the columnar path, memory-mapped (no copy of
+    the file in memory, unmapped once tokenised).
+
+    Returns (exports or None, whether the columnar path was tried).
+    """
+    import mmap
+
+    try:
+        if not COLUMNAR or Path(path).stat().st_size < MAP_MIN_BYTES:
+            return None, False
+        with open(path, "rb") as f:
+            if _kind(f.read(4096)) != "csv":
+                return None, False
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None, False  # read_bytes says what is wrong
+    try:
+        table = _columnar_table(mapped, str(path), timezone=timezone, layout=layout)
+    finally:
+        try:
+            mapped.close()
+        except BufferError:  # still exported somewhere: the garbage collector unmaps it
+            pass
+    return (None, True) if table is None else (_as_list(table.layout.parse(table)), True)
+
+
+def _read_csv(data: bytes, path, *, timezone, layout: Layout | None,
+              columnar: bool = True) -> list[RawExport]:
+    if COLUMNAR and columnar:
         got = _read_csv_columnar(data, path, timezone=timezone, layout=layout)
         if got is not None:
             return got
@@ -377,7 +413,8 @@ def _as_list(result) -> list[RawExport]:
     return list(result) if isinstance(result, list | tuple) else [result]
 
 
-def _read_data(data: bytes, path: str, *, timezone: str, layout: Layout | None) -> list[RawExport]:
+def _read_data(data: bytes, path: str, *, timezone: str, layout: Layout | None,
+               columnar: bool = True) -> list[RawExport]:
     kind = _kind(data)
     if kind == "xls":
         raise ExportFormatError(
@@ -406,7 +443,7 @@ def _read_data(data: bytes, path: str, *, timezone: str, layout: Layout | None) 
         return _read_xlsx(data, path, timezone=timezone, layout=layout)
     if kind == "json":
         return _read_json(data, path, timezone=timezone, layout=layout)
-    return _read_csv(data, path, timezone=timezone, layout=layout)
+    return _read_csv(data, path, timezone=timezone, layout=layout, columnar=columnar)
 
 
 def read_export(path, *, timezone: str = "Europe/Paris", layout: str | None = None
@@ -439,8 +476,11 @@ def read_export(path, *, timezone: str = "Europe/Paris", layout: str | None = No
         and, when known, the line.
     """
     lay = get_layout(layout) if layout is not None else None
+    got, tried = _read_large_csv(path, timezone=timezone, layout=lay)
+    if got is not None:
+        return got
     data = _sniff.read_bytes(path)
-    return _read_data(data, str(path), timezone=timezone, layout=lay)
+    return _read_data(data, str(path), timezone=timezone, layout=lay, columnar=not tried)
 
 
 def detect(path) -> Layout:

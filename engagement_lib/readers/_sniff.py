@@ -929,8 +929,6 @@ _SPACE_FIRST_BYTE = _byte_table(*_ASCII_SPACE, (0xC2, 0xC2), (0xE1, 0xE3))
 _SPACE_LAST_BYTE = _byte_table(*_ASCII_SPACE, (0x80, 0x8A), (0x85, 0x85), (0x9F, 0x9F),
                                (0xA0, 0xA0), (0xA8, 0xA9), (0xAF, 0xAF))
 _DIGIT_BYTE = _byte_table(("0", "9"))
-_INT_BYTE = _byte_table(("0", "9"), ("-", "-"))
-_ID_BYTE = _byte_table(("0", "9"), ("_", "_"))
 
 
 def is_arrow(values) -> bool:
@@ -995,23 +993,30 @@ def _scan(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for ch in _chunks(values):
         m = len(ch)
         offsets, data = _bytes_of(ch)
-        start, end = offsets[:-1], offsets[1:]
-        ln = end - start
-        full = ln > 0
-        length[pos:pos + m] = ln
-        first[pos:pos + m][full] = data[start[full]]
-        last[pos:pos + m][full] = data[end[full] - 1]
+        if m and len(data):
+            ln = np.diff(offsets)
+            empty = ln == 0
+            length[pos:pos + m] = ln
+            first[pos:pos + m] = np.where(empty, 0, data.take(offsets[:-1], mode="clip"))
+            last[pos:pos + m] = np.where(empty, 0, data.take(offsets[1:] - 1, mode="clip"))
         pos += m
     return length, first, last
 
 
-def _only_bytes(values, table: np.ndarray) -> bool:
-    """True when every byte of every cell (nulls included) is in ``table``."""
+def _byte_range(values) -> tuple[int, int]:
+    """Smallest and largest byte of all cells (nulls included); (255, 0) when there is none."""
+    lo, hi = 255, 0
     for ch in _chunks(values):
         offsets, data = _bytes_of(ch)
-        if len(ch) and not table[data[offsets[0]:offsets[-1]]].all():
-            return False
-    return True
+        if len(ch) and offsets[-1] > offsets[0]:
+            part = data[offsets[0]:offsets[-1]]
+            lo, hi = min(lo, int(part.min())), max(hi, int(part.max()))
+    return lo, hi
+
+
+def _digits_only(values) -> bool:
+    lo, hi = _byte_range(values)
+    return lo >= 0x30 and hi <= 0x39
 
 
 def arrow_strip(values):
@@ -1044,6 +1049,8 @@ def _arrow_blank(values) -> np.ndarray:
     cells, and the ones with whitespace at an end, are compared.
     """
     pa, pc = _pa()
+    if _digits_only(values):  # digits only: no whitespace, no NA string (all have a non-digit)
+        return _nulls(values) | (_lengths(values) == 0)
     na = pa.array(sorted(NA_STRINGS), type=values.type)
     scan = _scan(values)
     length, first, _ = scan
@@ -1056,6 +1063,11 @@ def _arrow_blank(values) -> np.ndarray:
         blank[edge] = _mask(pc.is_in(arrow_strip(pc.filter(values, pa.array(edge))),
                                      value_set=na))
     return blank
+
+
+def _lengths(values) -> np.ndarray:
+    return np.concatenate([np.diff(_bytes_of(ch)[0]) for ch in _chunks(values)] or
+                          [np.zeros(0, dtype=np.int64)])
 
 
 def _set_nulls(values, null: np.ndarray):
@@ -1115,7 +1127,8 @@ def _arrow_numbers(values, decimal):
 def _arrow_integers(values, decimal) -> tuple[pd.Series, pd.Series]:
     pa, pc = _pa()
     n = len(values)
-    if n and _only_bytes(values, _INT_BYTE):  # digits and minus signs only: try Arrow's parser
+    lo, hi = _byte_range(values)
+    if n and lo >= 0x2D and hi <= 0x39:  # "-./0-9" only: Arrow's parser decides (no hex, no +)
         try:
             ints = pc.cast(values, pa.int64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -1141,9 +1154,10 @@ def arrow_ids(values):
     pa, pc = _pa()
     n = len(values)
     null = _nulls(values)
-    if _only_bytes(values, _ID_BYTE):  # digits (and page_post): nothing to clean or mangled
-        filled = ~null & (_scan(values)[0] > 0)
-        if (filled | null).all() and (_only_bytes(values, _DIGIT_BYTE) or _mask(
+    lo, hi = _byte_range(values)
+    if lo >= 0x30 and hi <= 0x5F:  # digits (and page_post): nothing to clean or mangled
+        filled = ~null & (_lengths(values) > 0)
+        if (filled | null).all() and (hi <= 0x39 or _mask(
                 pc.match_substring_regex(pc.filter(values, pa.array(filled)), _DIGIT_ID)).all()):
             return values, np.zeros(n, dtype=bool)
     fast = _mask(pc.match_substring_regex(values, _PRINTABLE))
