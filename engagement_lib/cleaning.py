@@ -146,7 +146,7 @@ import pyarrow.compute as pc
 from . import _post_ids as _ids
 from ._media_types import map_media_types
 from ._timezones import check_zone, to_utc
-from .errors import EngagementError
+from .errors import CleaningError, EngagementError
 from .i18n import check_lang
 from .readers._base import RawExport
 from .schema import METRICS, TABLES, Network, validate
@@ -161,10 +161,6 @@ __all__ = [
     "CLEAN_TABLES",
     "NETWORK_LAUNCH",
 ]
-
-
-class CleaningError(EngagementError, ValueError):
-    """Cleaning cannot proceed (bad argument, broken RawExport) or a report does not add up."""
 
 
 #: Tables :func:`clean` produces.

@@ -11,6 +11,10 @@ class SchemaError(EngagementError, ValueError):
     """A table does not follow its canonical schema (see :mod:`engagement_lib.schema`)."""
 
 
+class CleaningError(EngagementError, ValueError):
+    """Cleaning cannot proceed (bad argument, broken RawExport) or a report does not add up."""
+
+
 class DatasetNotFoundError(EngagementError, KeyError):
     """An unknown bundled dataset was asked for."""
 
