@@ -324,3 +324,16 @@ def test_date_parser_matches_object_twin(values, dayfirst):
     pd.testing.assert_series_equal(got.values, exp.values)
     assert (got.bad.to_numpy() == exp.bad.to_numpy()).all()
     assert (got.tz_aware, got.dayfirst, got.warning) == (exp.tz_aware, exp.dayfirst, exp.warning)
+
+
+# random raw lines: unquoted cells with stray quotes, quoted cells left open, ragged rows
+_RAW = st.lists(st.sampled_from(['"', '""', ",", "a", "1", " ", "\n", "\r\n", "é", '"x"', "-"]),
+                max_size=8).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tails=st.lists(_RAW, min_size=1, max_size=4))
+def test_random_raw_lines_read_identically(tmp_path, tails):
+    # each line: a valid row whose last cell is followed by raw characters
+    rows = [_row(pid=str(i + 1), clicks=str(i)) + tail for i, tail in enumerate(tails)]
+    _both(_write(tmp_path, [_row(), *rows]))

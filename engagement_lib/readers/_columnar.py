@@ -80,13 +80,24 @@ class Head:
 
 
 def count(data, sub: bytes, start: int = 0, end: int | None = None) -> int:
-    """``data.count(sub, start, end)`` for bytes or a memory map (counted 16 MB at a time)."""
+    """``data.count(sub, start, end)`` for bytes or a memory map (no copy of the file).
+
+    A single byte is counted by numpy 16 MB at a time (a few times faster
+    than ``bytes.count``); longer patterns on copied slices.
+    """
     end = len(data) if end is None else end
-    if isinstance(data, bytes):
-        return data.count(sub, start, end)
-    step, extra, total = 16 << 20, len(sub) - 1, 0
+    step, total = 16 << 20, 0
+    if len(sub) == 1:
+        view = np.frombuffer(data, dtype=np.uint8)
+        try:
+            for a in range(start, end, step):
+                total += int(np.count_nonzero(view[a:min(a + step, end)] == sub[0]))
+        finally:
+            del view  # a memory map cannot be closed while a view of it exists
+        return total
+    extra = len(sub) - 1
     for a in range(start, end, step):  # an occurrence is counted in the slice it starts in
-        total += data[a:min(a + step + extra, end)].count(sub)
+        total += bytes(data[a:min(a + step + extra, end)]).count(sub)
     return total
 
 

@@ -1015,8 +1015,16 @@ def _byte_range(values) -> tuple[int, int]:
 
 
 def _digits_only(values) -> bool:
-    lo, hi = _byte_range(values)
-    return lo >= 0x30 and hi <= 0x39
+    """True when every byte of every cell (nulls included) is a digit (and there is one)."""
+    seen = False
+    for ch in _chunks(values):
+        offsets, data = _bytes_of(ch)
+        if len(ch) and offsets[-1] > offsets[0]:
+            part = data[offsets[0]:offsets[-1]]
+            if part.min() < 0x30 or part.max() > 0x39:
+                return False
+            seen = True
+    return seen
 
 
 def arrow_strip(values):
