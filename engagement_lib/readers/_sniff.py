@@ -24,6 +24,13 @@ the cell parsers every layout shares. All functions are pure (no I/O except
   ``Sep 20, 2026``/``20 sept. 2026``; switches a whole column to day-first
   (with a warning) only when a first part greater than 12 appears.
 * :func:`is_mangled_id` — IDs destroyed by Excel (``1.22158E+17``).
+
+:func:`blank_mask`, :func:`to_numbers`, :func:`to_integers`,
+:func:`parse_datetimes` and :func:`mangled_mask` also accept Arrow string
+arrays (the columnar fast path of large CSV files, see
+:mod:`engagement_lib.readers._columnar`), with :func:`arrow_ids` and
+:func:`arrow_null_blanks`: same results as on object Series, the easy cells
+settled vectorised from their bytes, the others handed to the code above.
 """
 
 from __future__ import annotations
@@ -65,6 +72,11 @@ __all__ = [
     "clean_id",
     "clean_ids",
     "blank_mask",
+    "PY_WHITESPACE",
+    "is_arrow",
+    "arrow_strip",
+    "arrow_null_blanks",
+    "arrow_ids",
 ]
 
 #: Candidate delimiters, in order of preference on ties.
