@@ -63,6 +63,7 @@ __all__ = [
     "read_store",
     "require_dask",
     "store_info",
+    "time_bounds",
     "write_store",
 ]
 
@@ -181,12 +182,31 @@ def _table_spec(name: str, frame: pd.DataFrame, partition_on: Sequence[str]) -> 
             keys.append("month")
         elif key != "month" and key in frame.columns:
             keys.append(key)
-    return {
+    spec = {
         "partition_on": keys,
         "time_column": time_col if time_col in frame.columns else None,
         "rows": 0,
         "columns": {c: _dtype_spec(frame[c].dtype) for c in frame.columns},
     }
+    if spec["time_column"] and isinstance(frame[time_col].dtype, pd.DatetimeTZDtype):
+        # first and last instant: readers (the Dask engine) skip a pass for the calendar
+        times = frame[time_col]
+        spec["time_min"] = _iso(times.min())
+        spec["time_max"] = _iso(times.max())
+    return spec
+
+
+def _iso(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).tz_convert("UTC").isoformat()
+
+
+def time_bounds(info: dict, table: str) -> tuple | None:
+    """First and last timestamp (UTC) of a table from the manifest, or None if unknown."""
+    spec = info["tables"].get(table, {})
+    if "time_min" not in spec:
+        return None
+    lo, hi = spec["time_min"], spec["time_max"]
+    return (pd.NaT if lo is None else pd.Timestamp(lo), pd.NaT if hi is None else pd.Timestamp(hi))
 
 
 def _merge_spec(name: str, old: dict, new: dict) -> dict:
@@ -209,6 +229,10 @@ def _merge_spec(name: str, old: dict, new: dict) -> dict:
         )
     out = dict(old)
     out["rows"] = old["rows"] + new["rows"]
+    for key, pick in (("time_min", min), ("time_max", max)):
+        values = [v for v in (old.get(key), new.get(key)) if v is not None]
+        if key in old or key in new:
+            out[key] = _iso(pick(pd.Timestamp(v) for v in values)) if values else None
     return out
 
 
@@ -449,10 +473,11 @@ def _restore(frame: pd.DataFrame, columns: dict, keep: list[str]) -> pd.DataFram
         values = frame[col]
         dtype = _pandas_dtype(columns[col])
         if isinstance(dtype, pd.CategoricalDtype):
-            if not isinstance(values.dtype, pd.CategoricalDtype) or list(
-                values.dtype.categories
-            ) != list(dtype.categories):
-                values = values.astype("str").astype(dtype)
+            if not isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.astype(dtype)
+            elif list(values.dtype.categories) != list(dtype.categories):
+                # hive keys come back with the categories seen: recode the codes, not the values
+                values = values.cat.set_categories(dtype.categories)
         elif str(values.dtype) != str(dtype):
             values = values.astype(dtype)
         out[col] = values
@@ -566,17 +591,97 @@ def _read_pandas(folder: Path, spec: dict, keep: list[str], filters) -> pd.DataF
 
 
 def _read_dask(folder: Path, spec: dict, keep: list[str], filters):
+    """One Dask partition per Parquet file, columns projected, filters pushed down.
+
+    ``dd.from_map`` rather than ``dd.read_parquet``: the latter fuses several
+    files into one partition when few columns are read, and the memory of the
+    engine grows with the partition; one file (one network and month) is a
+    partition of predictable size.
+    """
     dd = require_dask("read_store(engine='dask')")
     meta = _empty(spec["columns"], keep)
-    if not folder.exists() or not any(folder.rglob("*.parquet")):  # an empty table
-        return dd.from_pandas(meta, npartitions=1)
-    frame = dd.read_parquet(
-        str(folder),
-        columns=keep,
-        filters=filters,
-        dtype_backend="numpy_nullable",
-    )
-    return frame.map_partitions(_restore, spec["columns"], keep, meta=meta)
+    fragments = []
+    if folder.exists() and any(folder.rglob("*.parquet")):
+        dataset = ds.dataset(folder, format="parquet",
+                             partitioning="hive" if spec["partition_on"] else None)
+        expr = pq.filters_to_expression(filters) if filters else None
+        for fragment in dataset.get_fragments(filter=expr):
+            keys = ds.get_partition_keys(fragment.partition_expression) or {}
+            fragments.append((fragment.path, {k: str(v) for k, v in keys.items()}))
+        fragments.sort()
+    import dask
+
+    # the canonical "str" columns stay as they are (no conversion to Dask's NA strings)
+    with dask.config.set({"dataframe.convert-string": False}):
+        if not fragments:
+            return dd.from_pandas(meta, npartitions=1)
+        return dd.from_map(
+            _read_file,
+            fragments,
+            meta=meta,
+            enforce_metadata=False,
+            label="read-store",
+            spec_columns=spec["columns"],
+            filters=_dnf(filters),
+            columns=keep,
+        )
+
+
+def _dnf(filters) -> list | None:
+    """Filters as a list of AND-groups (OR between groups), or None."""
+    if not filters:
+        return None
+    return [list(g) for g in filters] if isinstance(filters[0], list) else [list(filters)]
+
+
+_OPS = {
+    "==": lambda a, b: a == b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def _bind(groups, keys: dict):
+    """Filters of one file: partition-key predicates evaluated on the file's keys.
+
+    Returns ``None`` (keep every row), ``[]`` (no row) or the remaining groups.
+    """
+    if groups is None:
+        return None
+    out = []
+    for group in groups:
+        rest, keep = [], True
+        for col, op, value in group:
+            if col in keys:
+                if op not in _OPS:
+                    raise ValueError(f"filter operator {op!r} not supported on {col!r}")
+                val = type(keys[col])(value) if not isinstance(value, list | tuple | set) else value
+                if not _OPS[op](keys[col], val):
+                    keep = False
+                    break
+            else:
+                rest.append((col, op, value))
+        if keep:
+            if not rest:
+                return None
+            out.append(rest)
+    return out
+
+
+def _read_file(item, *, spec_columns: dict, filters, columns=None) -> pd.DataFrame:
+    """One partition: one Parquet file of the store, with its partition keys as columns."""
+    path, keys = item
+    wanted = list(spec_columns) if columns is None else list(columns)
+    rows = _bind(filters, keys)
+    if rows == []:
+        return _empty(spec_columns, wanted)
+    in_file = [c for c in wanted if c not in keys]
+    table = pq.read_table(path, columns=in_file, filters=rows, partitioning=None)
+    frame = table.to_pandas(types_mapper=_types_mapper)
+    for col in wanted:
+        if col in keys:
+            frame[col] = keys[col]
+    return _restore(frame, spec_columns, wanted)
 
 
 # --------------------------------------------------------------------------- cluster

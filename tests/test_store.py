@@ -251,6 +251,9 @@ def test_cli_clean_format_parquet_holds_the_same_tables(tmp_path):
     assert set(back) == set(files)
     assert len(back["posts"]) > 0
     for name, frame in files.items():
+        if frame.empty:  # (an empty file loses its categories; the store keeps them)
+            assert back[name].empty and list(back[name].columns) == list(frame.columns)
+            continue
         keys = [c for c in (*KEYS.get(name, []), "source_file", "source_row") if c in frame]
         keys = keys or list(frame.columns)
         _same(frame, back[name], keys)

@@ -121,7 +121,7 @@ _READ = {
 
 
 def _read_path(path, engine: str, *, filters=None) -> dict:
-    from ..store import read_store, store_info
+    from ..store import read_store, store_info, time_bounds
 
     info = store_info(path)
     names = [n for n in (*_SOURCES, "collectivites") if n in info["tables"]]
@@ -133,7 +133,11 @@ def _read_path(path, engine: str, *, filters=None) -> dict:
     columns = {
         n: [c for c in _READ[n] if c in info["tables"][n]["columns"]] for n in names if n in _READ
     }
-    return read_store(path, engine, tables=names, columns=columns, filters=filters)
+    tables = read_store(path, engine, tables=names, columns=columns, filters=filters)
+    if not filters:  # the manifest knows each table's first and last timestamp
+        bounds = {n: time_bounds(info, n) for n in _SOURCES if n in tables}
+        tables["_bounds"] = {n: b for n, b in bounds.items() if b is not None}
+    return tables
 
 
 def _materialise(frame):
@@ -162,8 +166,10 @@ def route_compute(compute_fn, **params):
     _check_engine(engine)
     data = params.pop("data")
     extra = {k: params.pop(k) for k in ("followers", "conversations", "collectivites")}
+    bounds = {}
     if _is_path(data):
         data = _read_path(data, engine or "pandas")
+        bounds = data.pop("_bounds", {})
     frames = {k: v for k, v in _frames_of(data).items() if v is not None}
     frames.update({k: v for k, v in extra.items() if v is not None})
     if engine is None:
@@ -171,7 +177,7 @@ def route_compute(compute_fn, **params):
     if engine == "pandas":
         tables = {k: _materialise(v) for k, v in frames.items()}
         return compute_fn(tables, **params)
-    return compute_dask(frames, **params)
+    return compute_dask(frames, time_bounds=bounds, **params)
 
 
 def dashboard_inputs(data, options: dict, *, collectivite: str, engine=None):
@@ -195,6 +201,7 @@ def dashboard_inputs(data, options: dict, *, collectivite: str, engine=None):
     if _is_path(data):
         frames = _read_path(data, engine or "pandas",
                             filters=[("collectivite", "==", collectivite)])
+        frames.pop("_bounds", None)
     else:
         frames = {k: v for k, v in _frames_of(data).items() if v is not None}
     frames.update({k: v for k, v in extra.items() if v is not None})
@@ -264,15 +271,19 @@ def _superset_terms(inds, opts: Options):
         for t in needed_terms(recipe, opts)[0]:
             if t not in terms:
                 terms.append(t)
-    mix = any(isinstance(i.recipe, MediaMix) for i in inds)
-    post_base = [post("one")] + [post(f"media:{m}") for m in (*MEDIA_TYPES, "unknown") if mix]
-    conv_terms = [conv("one")]
+    # base terms in the order _run asks for them (its cell sums are then handed over
+    # without a copy), then the counts the partitions need and the media types
+    post_base, conv_terms = [], []
     for t in terms:
         base, _ = Engine.base_term(t)
         if base.source == "posts" and base not in post_base:
             post_base.append(base)
         if t.source == "conversations" and t.expr in CONV_EXPRS and t not in conv_terms:
             conv_terms.append(t)
+    mix = any(isinstance(i.recipe, MediaMix) for i in inds)
+    extra = [post("one")] + [post(f"media:{m}") for m in (*MEDIA_TYPES, "unknown") if mix]
+    post_base += [t for t in extra if t not in post_base]
+    conv_terms += [conv("one")] if conv("one") not in conv_terms else []
     sources = {t.source for t in terms}
     median = conv("median_delay") in terms
     return post_base, conv_terms, sources, median
@@ -329,7 +340,7 @@ def _post_chunk(part: pd.DataFrame, spec: dict) -> pd.DataFrame:
         return spec["meta"]
     eng = _partition_engine("posts", part, spec)
     sums = eng.post_sums(spec["terms"])
-    keep = sums[:, 0] > 0  # post("one") comes first
+    keep = sums[:, spec["terms"].index(post("one"))] > 0
     values = {f"t{k}": (sums[:, k], 0.0) for k in range(sums.shape[1])}
     return _cells_frame(eng, keep, values)
 
@@ -339,7 +350,7 @@ def _conv_chunk(part: pd.DataFrame, spec: dict) -> pd.DataFrame:
         return spec["meta"]
     eng = _partition_engine("conversations", part, spec)
     sums = eng.conv_sums(spec["terms"])
-    keep = sums[:, 0] > 0  # conv("one") comes first
+    keep = sums[:, spec["terms"].index(conv("one"))] > 0
     values = {f"t{k}": (sums[:, k], 0.0) for k in range(sums.shape[1])}
     return _cells_frame(eng, keep, values)
 
@@ -487,10 +498,12 @@ class DaskEngine(Engine):
         return out
 
     def _cell_sums(self, source: str, terms: list[Term]) -> np.ndarray:
+        """The cell sums of ``terms`` (handed over: ``_run`` asks once per source)."""
         if source not in self._sums or not terms:
             return np.zeros((self.n_cells, len(terms)))
-        known, sums = self._sums[source]
-        return sums[:, [known.index(t) for t in terms]]
+        known, sums = self._sums.pop(source)
+        idx = [known.index(t) for t in terms]
+        return sums if idx == list(range(sums.shape[1])) else sums[:, idx]
 
     def post_sums(self, terms):
         return self._cell_sums("posts", terms)
@@ -562,8 +575,13 @@ def compute_dask(
     ci=0.95,
     random_state=None,
     validate=True,
+    time_bounds=None,
 ) -> pd.DataFrame:
-    """:func:`compute` on Dask DataFrames (see the module doc); same result as in memory."""
+    """:func:`compute` on Dask DataFrames (see the module doc); same result as in memory.
+
+    ``time_bounds`` (table → first and last timestamp, e.g. from a store's
+    manifest) spares the pass that finds them.
+    """
     import dask
 
     opts = Options(
@@ -592,8 +610,9 @@ def compute_dask(
     for name, frame in lazy.items():
         _check(frame._meta, name)
     post_terms, conv_terms, sources, median = _superset_terms(inds, opts)
+    media = any(t.expr.startswith("media:") or "video" in t.mask for t in post_terms)
     columns = {
-        "posts": [*ENTITY, "published_at", "media_type",
+        "posts": [*ENTITY, "published_at", *(["media_type"] if media else []),
                   *_metrics_of(post_terms, opts)],
         "followers": [*ENTITY, "date", "followers"],
         "conversations": [*ENTITY, "received_at", "replied_at"],
@@ -601,13 +620,13 @@ def compute_dask(
     lazy = {n: f[[c for c in columns[n] if c in f.columns]] for n, f in lazy.items()}
 
     # 1. the calendar, from each table's first and last timestamp
-    bounds = []
-    for name, frame in lazy.items():
-        bounds += [frame[_TIME[name]].min(), frame[_TIME[name]].max()]
-    values = dask.compute(*bounds)
+    known = dict(time_bounds or {})
+    todo = {n: f for n, f in lazy.items() if n not in known}
+    found = dask.compute(*[x for n, f in todo.items()
+                           for x in (f[_TIME[n]].min(), f[_TIME[n]].max())])
+    known.update({n: found[2 * k: 2 * k + 2] for k, n in enumerate(todo)})
     times = [
-        pd.Series(pd.DatetimeIndex([values[2 * k], values[2 * k + 1]]).tz_convert("UTC"))
-        for k in range(len(lazy))
+        pd.Series(pd.DatetimeIndex(list(known[n]), tz="UTC").as_unit("us")) for n in lazy
     ]
     periods = make_periods(times, freq=freq, tz=tz, start=start, end=end)
     if len(periods) == 0:
@@ -653,6 +672,8 @@ def compute_dask(
             meta=meta, chunk_kwargs={"spec": spec}))
         names.append("followers")
     results = dict(zip(names, dask.compute(*todo)))
+    del todo, lazy
+    _release_memory()
 
     # 4. the in-memory engine's final formulas on the combined aggregates
     engine = DaskEngine(
@@ -662,8 +683,34 @@ def compute_dask(
         conversations=results.pop("conversations", None), conv_terms=conv_terms,
         medians=results.pop("medians", None), collectivites=collectivites,
     )
+    del results
+    _release_memory()
     tables = Tables(None, None, None, collectivites)
     return _run(engine, inds, opts, tables, n_boot=0, ci=ci, rng=None, validate=validate)
+
+
+def _release_memory() -> None:
+    """Hand memory freed by the reduction back to the system before the next stage.
+
+    The partitions' Arrow buffers (pyarrow's pool) and the partial tables are
+    freed by then, but allocators keep freed pages for reuse; the final stage
+    allocates large arrays elsewhere, so without this the peak adds both.
+    """
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def _option_kwargs(opts: Options) -> dict:
