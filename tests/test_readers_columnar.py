@@ -254,6 +254,7 @@ def _quote(cell: str) -> str:
     return cell
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.lists(_CELL, min_size=15, max_size=15), min_size=1, max_size=6))
 def test_random_cells_read_identically(tmp_path, cells):
@@ -331,6 +332,7 @@ _RAW = st.lists(st.sampled_from(['"', '""', ",", "a", "1", " ", "\n", "\r\n", "Ã
                 max_size=8).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tails=st.lists(_RAW, min_size=1, max_size=4))
 def test_random_raw_lines_read_identically(tmp_path, tails):
