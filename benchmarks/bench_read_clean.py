@@ -14,7 +14,7 @@ Captions are cut to 40 characters (``--caption-chars``): ``--rows 1000000``
 then gives about 300 MB (the issue asks for about 270 MB; the simulated
 captions are long). The file lives in a temporary folder, deleted at the end.
 
-The contenders (each in a fresh subprocess, so that ``ru_maxrss`` is its own)
+The contenders (each in a fresh subprocess, so that its peak memory, ``VmHWM``, is its own)
 -----------------------------------------------------------------------------
 * **engagement_lib**: ``readers.read_export(path)`` then ``cleaning.clean(...)``
   — layout detection, typed parsing with every bad cell recorded, physical
@@ -52,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _measure import PEAK_SNIPPET
 
 PAGE_ACCOUNT = "valdemarne"
 EXPORT_NAME = "Jan-01-2020_Dec-31-2025_{page}.csv"  # Meta's file name: the range, the page id
@@ -116,7 +117,7 @@ def replicate(sample: Path, rows: int, folder: Path, seed: int,
 # Measured runs (each in its own process)
 # ---------------------------------------------------------------------------
 
-_OURS = """
+_OURS = PEAK_SNIPPET + """
 import json, resource, sys, time
 from engagement_lib.readers import read_export
 from engagement_lib.cleaning import clean
@@ -141,13 +142,13 @@ if ids_out:
     data.posts[["post_id"]].to_parquet(ids_out)
 t = data.report.totals
 print(json.dumps({"read": t1 - t0, "clean": t2 - t1, "total": t2 - t0, "warmup": t0 - w0,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_mb": peak_mb(),
                   "rows_read": int(t["rows_read"]), "kept": int(t["rows_kept"]),
                   "quarantined": int(t["rows_quarantined"]), "merged": int(t["duplicates_merged"]),
                   "dst_ambiguous": int(t["dst_ambiguous"])}))
 """
 
-_DUCK = """
+_DUCK = PEAK_SNIPPET + """
 import json, resource, sys, time
 import duckdb
 con = duckdb.connect()
@@ -157,7 +158,7 @@ con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[1]])
 t1 = time.perf_counter()
 rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
 print(json.dumps({"total": t1 - t0, "rows": rows,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": peak_mb()}))
 """
 
 

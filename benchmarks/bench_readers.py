@@ -51,6 +51,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _measure import PEAK_SNIPPET
 
 PAGE = "104857600012345"
 PAGE_NAME = "Ville de Toulouse"
@@ -186,16 +187,8 @@ def write_with_writer(table: pd.DataFrame, folder: Path, seed: int,
 # Measured runs (each in its own process)
 # ---------------------------------------------------------------------------
 
-# Peak resident memory of the process: VmHWM is reset by exec, unlike ru_maxrss, which a
-# child inherits from the parent that forked it (here: the generator holding the table).
-_PEAK = """
-def peak_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-"""
+_PEAK = PEAK_SNIPPET
+
 
 _OURS = _PEAK + """
 import json, sys, time
