@@ -158,6 +158,7 @@ def test_entity_outside_the_periods_counts_as_in_pandas(tables):
 
 @needs_dask
 def test_local_cluster_path(store, tables):
+    pytest.importorskip("distributed", reason="the scale extra brings dask.distributed")
     from engagement_lib.store import local_cluster
 
     expected = compute(tables, ["posts", "engagement_rate_reach"], n_boot=0)
