@@ -64,7 +64,6 @@ from engagement_lib.analysis.clusters import (
     attach_followers,
     bootstrap_stability,
 )
-from engagement_lib.i18n import label
 
 print("engagement_lib", engagement_lib.__version__)
 
