@@ -9,12 +9,16 @@ issues, skipped rows and metadata. Files are simulated exports of every CSV
 layout (English, French, bilingual, French-Excel re-saves, Excel-mangled IDs),
 hand-written messy files (bad cells, blanks, quotes and line breaks inside
 cells, day-first dates, offsets) and random cells (hypothesis). The Arrow cell
-parsers are also compared one by one with their object twins.
+parsers are also compared one by one with their object twins. Bodies cut into
+pieces parsed in parallel (``_chunks``, forced on small files by ``tiny_pieces``)
+must read identically too, and every cut must be a record end by Python's csv.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +30,7 @@ from hypothesis import strategies as st
 
 from engagement_lib.datasets import load_dataset
 from engagement_lib.errors import ExportFormatError
-from engagement_lib.readers import _detect, _sniff, get_layout, read_export
+from engagement_lib.readers import _chunks, _detect, _sniff, get_layout, read_export
 from engagement_lib.simulate.exports import WRITERS, write_export
 
 EXPORTED = {"classic": pd.Timestamp("2019-03-04 09:00", tz="UTC"),
@@ -57,6 +61,15 @@ def _took_fast_path(path) -> bool:
                                           layout=None) is not None
     except ExportFormatError:
         return False
+
+
+@pytest.fixture
+def tiny_pieces(monkeypatch):
+    """Cut every body into many small pieces (in production only bodies of tens of MB are)."""
+    monkeypatch.setattr(_chunks, "STEP", 48)
+    monkeypatch.setattr(_chunks, "MIN_PIECE", 1)
+    monkeypatch.setattr(_chunks, "WINDOW", 16)
+    monkeypatch.setattr(_chunks, "PIECES_PER_THREAD", 40)
 
 
 def assert_same(fast, careful) -> None:
@@ -257,7 +270,7 @@ def _quote(cell: str) -> str:
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.lists(_CELL, min_size=15, max_size=15), min_size=1, max_size=6))
-def test_random_cells_read_identically(tmp_path, cells):
+def test_random_cells_read_identically(tmp_path, tiny_pieces, cells):
     rows = [",".join(_quote(c) for c in row) for row in cells]
     _both(_write(tmp_path, [_row(), *rows]))
 
@@ -335,7 +348,97 @@ _RAW = st.lists(st.sampled_from(['"', '""', ",", "a", "1", " ", "\n", "\r\n", "�
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tails=st.lists(_RAW, min_size=1, max_size=4))
-def test_random_raw_lines_read_identically(tmp_path, tails):
+def test_random_raw_lines_read_identically(tmp_path, tiny_pieces, tails):
     # each line: a valid row whose last cell is followed by raw characters
     rows = [_row(pid=str(i + 1), clicks=str(i)) + tail for i, tail in enumerate(tails)]
     _both(_write(tmp_path, [_row(), *rows]))
+
+
+# ---------------------------------------------------------------------------
+# the body parsed in pieces (engagement_lib.readers._chunks)
+# ---------------------------------------------------------------------------
+
+
+def _record_ends(body: bytes, delimiter: str = ",") -> set[int]:
+    """Offsets just after the line feed ending each record, by Python's csv (the reference)."""
+    feeds = [i + 1 for i, b in enumerate(body) if b == 0x0A]
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter)
+    return {feeds[reader.line_num - 1] for _ in reader if reader.line_num <= len(feeds)}
+
+
+_BODY_PIECES = ['"', '""', ",", ";", "a", "1", " ", "\n", "\r\n", "é", '"x\ny"', '"a,b"',
+                '"q""q"', "\n\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.lists(st.sampled_from(_BODY_PIECES), max_size=60).map("".join),
+       delimiter=st.sampled_from([",", ";"]), step=st.integers(1, 40))
+def test_cuts_are_record_ends(body, delimiter, step):
+    data = body.encode("utf-8")
+    old = _chunks.STEP, _chunks.WINDOW
+    _chunks.STEP, _chunks.WINDOW = step, 3
+    try:
+        got = _chunks.scan(data, 0, len(data), delimiter, threads=2, pieces=len(data) // 2 + 1)
+    finally:
+        _chunks.STEP, _chunks.WINDOW = old
+    assert got.line_feeds == data.count(b"\n")
+    assert got.cuts == sorted(set(got.cuts)) and all(0 < c < len(data) for c in got.cuts)
+    assert set(got.cuts) <= _record_ends(data, delimiter)
+
+
+def test_cuts_skip_quoted_line_feeds_and_stop_at_stray_quotes():
+    rows = [f'{i},"ligne {i}\nsuite, ""citée""\r\nfin",x' for i in range(200)]
+    data = "\r\n".join(rows).encode("utf-8")
+    got = _chunks.scan(data, 0, len(data), ",", threads=2, pieces=8)
+    assert len(got.cuts) == 7
+    assert all(data[c - 2:c] == b"\r\n" and data[c:c + 1].isdigit() for c in got.cuts)
+    stray = data.replace(b"ligne 150", b'li"gne 150')  # a literal quote: no provable cut
+    assert _chunks.scan(stray, 0, len(stray), ",", threads=2, pieces=8).cuts == []
+
+
+def _spy_cuts(monkeypatch) -> list:
+    seen = []
+    real = _chunks.scan
+
+    def spy(*args, **kwargs):
+        got = real(*args, **kwargs)
+        seen.append(len(got.cuts))
+        return got
+
+    monkeypatch.setattr(_chunks, "scan", spy)
+    return seen
+
+
+_CAPTION = '"Conseil municipal, ce soir\nà 18h : ""ordre du jour""\n🎉"'
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("stray", [False, True])
+def test_pieces_read_identically(tmp_path, monkeypatch, tiny_pieces, newline, stray):
+    rows = [_row(pid=str(10 ** 15 + i), title=_CAPTION if i % 3 else f"Titre {i}",
+                 desc='"  padded  "' if i % 7 == 0 else "", reach=" 40 " if i % 5 == 0 else "50")
+            for i in range(150)]
+    if stray:  # below the head (its first 100 lines are read strictly)
+        rows[130] = _row(pid="2", title='abc"def')
+    path = _write(tmp_path, rows, newline=newline)
+    seen = _spy_cuts(monkeypatch)
+    _both(path, fast=True)
+    (raw,) = _read(path, columnar=True)
+    assert raw.rows["source_row"].tolist()[:4] == [2, 3, 6, 9]  # 3 lines per caption
+    assert seen and (max(seen) == 0 if stray else min(seen) > 10)
+
+
+def test_pieces_of_simulated_exports_read_identically(truth, tmp_path, monkeypatch, tiny_pieces):
+    table = _account_table(truth, "meta_business_suite_posts", "modern")
+    for i, (language, resave) in enumerate([("fr", None), ("en", None),
+                                            ("fr", "fr_excel_utf8"), ("fr", "fr_excel")]):
+        path = write_export("meta_business_suite_posts", table, tmp_path / f"v{i}",
+                            exported_at=EXPORTED["modern"], language=language, resave=resave,
+                            rng=np.random.default_rng(i))
+        _both(path, fast=resave != "fr_excel")  # cp1252: the careful path
+
+
+def test_bad_row_in_a_later_piece_gives_the_careful_path_error(tmp_path, tiny_pieces):
+    rows = [_row(pid=str(i + 1)) for i in range(120)]
+    rows[110] = rows[110] + ",,extra"
+    _both(_write(tmp_path, rows), fast=False)

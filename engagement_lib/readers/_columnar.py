@@ -11,7 +11,9 @@ as wide as the header. For those, this module
   does — same decoder, same delimiter sniffing, same :mod:`csv` records — so
   that header search and layout detection see the same records;
 * hands the body to :func:`pyarrow.csv.read_csv` as Arrow string columns
-  (quoted fields may span lines; no type inference, empty cells stay ``""``);
+  (quoted fields may span lines; no type inference, empty cells stay ``""``),
+  cut at record ends into pieces parsed in parallel threads (:mod:`._chunks`
+  finds the cuts and proves they are record ends; one piece when it cannot);
 * recovers each record's *physical* line number: the header's line plus the
   record's index, plus the line breaks inside quoted cells of the records
   above (counted per cell only when the body has more line breaks than
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _sniff
+from . import _chunks, _sniff
 
 __all__ = ["Head", "head", "body", "HEAD_LINES"]
 
@@ -46,10 +48,6 @@ HEAD_LINES = 100
 HEAD_MAX_BYTES = 4 << 20
 #: Bytes per pyarrow parsing block.
 BLOCK_SIZE = 8 << 20
-#: Let pyarrow parse blocks in parallel threads. Off: with quoted line breaks allowed
-#: (``newlines_in_values``) the threaded reader took about twice the CPU and wall time
-#: of one thread on a 300 MB export (2 cores, measured with bench_read_clean.py).
-USE_THREADS = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +188,28 @@ def _last_record_ok(data: bytes, start: int, end: int, delimiter: str, width: in
     return len(rows) == 1 and len(rows[0]) == width
 
 
+def _parse_pieces(data, bounds: list[int], names: list[str], delimiter: str):
+    """``data[bounds[0]:bounds[-1]]`` as one Arrow table of strings, the pieces between
+    consecutive bounds (whole records, see :mod:`._chunks`) parsed in parallel threads."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    whole = pa.py_buffer(data)
+    read = pacsv.ReadOptions(column_names=names, use_threads=False, block_size=BLOCK_SIZE)
+    parse = pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                               escape_char=False, newlines_in_values=True,
+                               ignore_empty_lines=True)
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+                                   strings_can_be_null=False, check_utf8=True)
+
+    def piece(k: int):
+        return pacsv.read_csv(pa.BufferReader(whole[bounds[k]:bounds[k + 1]]),
+                              read_options=read, parse_options=parse, convert_options=convert)
+
+    tables = _chunks.in_parallel(piece, range(len(bounds) - 1), _chunks.workers())
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
 def body(data: bytes, hd: Head, header_index: int, width: int):
     """Arrow string columns and physical lines of the records below the header.
 
@@ -212,7 +232,6 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
         the careful path must read the file.
     """
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     header = hd.rows[header_index]
     if width < 2 or any("\n" in c or "\r" in c for c in header):
@@ -228,18 +247,10 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
     if end <= start:
         return [pa.chunked_array([], type=pa.large_string()) for _ in names], \
             np.zeros(0, np.int64)
+    found = _chunks.scan(data, start, end, hd.delimiter)
+    bounds = [start, *found.cuts, end]
     try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)[start:end]),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=USE_THREADS,
-                                           block_size=BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(delimiter=hd.delimiter, quote_char='"',
-                                             double_quote=True, escape_char=False,
-                                             newlines_in_values=True, ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(
-                                                     names, pa.large_string()),
-                                                 strings_can_be_null=False, check_utf8=True),
-        )
+        table = _parse_pieces(data, bounds, names, hd.delimiter)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a row of another width, invalid UTF-8...: the careful path says what
     columns = table.columns
@@ -247,7 +258,7 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
     n = len(columns[0])
     if n == 0:
         return None
-    breaks = count(data, b"\n", start, end)
+    breaks = found.line_feeds
     if breaks == n - 1:
         inside = None
         lines = np.arange(n, dtype=np.int64) + (header_line + 1)
