@@ -148,6 +148,7 @@ from ._media_types import map_media_types
 from ._timezones import check_zone, to_utc
 from .errors import CleaningError, EngagementError
 from .i18n import check_lang
+from .readers import _sniff
 from .readers._base import RawExport
 from .schema import METRICS, TABLES, Network, validate
 
@@ -600,9 +601,13 @@ def _text(series: pd.Series | None, n: int, *, strip: bool = False) -> pd.Series
     if series is None:
         return pd.Series(pd.NA, index=range(n), dtype="str")
     out = series.astype("str")
-    if strip:
-        out = out.str.strip()
-    blank = (out.str.len() == 0).fillna(False).to_numpy(dtype=bool)
+    cells = pa.array(out.array)  # the Arrow strings behind the column (no copy)
+    if strip:  # str.strip() (Arrow's whitespace is Python's), copied only if a cell changes
+        stripped = _sniff.arrow_stripped(cells)
+        if stripped is not cells:
+            out = pd.Series(pd.array(stripped, dtype="str"), index=out.index)
+            cells = stripped
+    blank = _sniff.empty_cells(cells)
     return out.where(~blank) if blank.any() else out  # rewrite a million strings only if needed
 
 
@@ -731,9 +736,9 @@ def _assign_entity(rows: pd.DataFrame, export: RawExport, network: str, opts: _O
     for name, arg, folder, own in (("collectivite", opts.collectivite, f_coll, own_coll),
                                    ("account", opts.account, f_acct, own_acct)):
         if arg is not None:
-            values, source = pd.Series(arg, index=range(n), dtype="str"), "argument"
+            values, source = _const(arg, n), "argument"
         elif folder is not None:
-            values, source = pd.Series(folder, index=range(n), dtype="str"), "folder"
+            values, source = _const(folder, n), "folder"
         elif own.notna().any():
             values, source = own, "export"
         else:
@@ -1510,9 +1515,54 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _unique(values: pd.Series) -> bool:
-    """Whether a text column has no repeated value (one Arrow hash pass)."""
+    """Whether a text column has no repeated value.
+
+    First a 64-bit hash of every cell, sorted: distinct hashes prove distinct
+    values (cheap for IDs: no hash table holding a copy of every string);
+    otherwise, or for long texts, one exact Arrow hash pass.
+    """
     text = values.astype("str")
-    return len(pc.unique(pa.array(text.array))) == len(text)
+    cells = pa.array(text.array)
+    hashes = _short_text_hashes(cells)
+    if hashes is not None:
+        hashes.sort()
+        if not (hashes[1:] == hashes[:-1]).any():
+            return True
+    return len(pc.unique(cells)) == len(text)
+
+
+_HASH_MAX_BYTES = 64  # longer cells: the exact hash pass only
+
+
+def _short_text_hashes(cells) -> np.ndarray | None:
+    """A uint64 hash of each cell of Arrow strings (nulls all alike); None for long cells.
+
+    Each cell's bytes are zero-padded to 8-byte words and folded with the
+    cell's length into one word (multiply-xorshift): equal cells have equal
+    hashes, so distinct hashes mean distinct cells.
+    """
+    out = []
+    for chunk in cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]:
+        offsets, data = _sniff._bytes_of(chunk)
+        lengths = np.diff(offsets)
+        width = int(lengths.max(initial=0))
+        if width > _HASH_MAX_BYTES:
+            return None
+        padded = np.zeros((len(chunk), 8 * -(-width // 8)), dtype=np.uint8)
+        if width and (lengths == width).all():  # fixed width (IDs): one reshape
+            padded[:, :width] = data[offsets[0]:offsets[-1]].reshape(-1, width)
+        elif width:
+            cols = np.arange(width)
+            inside = cols < lengths[:, None]
+            padded[:, :width][inside] = data[(offsets[:-1, None] + cols)[inside]]
+        h = lengths.astype(np.uint64)
+        for word in padded.view(np.uint64).T:
+            h = h * np.uint64(0x9E37_79B9_7F4A_7C15) + word
+            h ^= h >> np.uint64(29)
+        if chunk.null_count:
+            h[~np.asarray(chunk.is_valid())] = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+        out.append(h)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.uint64)
 
 
 def _collisions(frame: pd.DataFrame, table: str) -> pd.Series:

@@ -1,11 +1,15 @@
-"""Unit tests of cleaning's private helpers: timezones, post IDs, media-type labels."""
+"""Unit tests of cleaning's private helpers: timezones, post IDs, media-type labels,
+the uniqueness check of ID columns."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from engagement_lib import _media_types, _post_ids, _timezones
+from engagement_lib import _media_types, _post_ids, _timezones, cleaning
 
 
 def _naive(*values):
@@ -100,3 +104,27 @@ def test_media_labels_fold_case_accents_and_separators():
     assert types.astype(str).tolist() == ["live", "reel", "other", "photo"]
     assert unknown.tolist() == [False] * 4
     assert unreported.tolist() == [False, False, True, False]
+
+
+_ID_TEXTS = st.lists(st.one_of(st.none(), st.sampled_from(["", "1", "12", "1_2", "12_", "é"]),
+                               st.text(max_size=12), st.text(min_size=60, max_size=70)),
+                     max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=_ID_TEXTS, chunks=st.integers(1, 3))
+def test_unique_says_whether_a_text_column_repeats_a_value(values, chunks):
+    # the hash shortcut must agree with plain Python on every column, chunked or not
+    size = -(-len(values) // chunks) or 1
+    arrow = pa.chunked_array([pa.array(values[i:i + size], type=pa.large_string())
+                              for i in range(0, len(values), size)] or [pa.array([], pa.large_string())])
+    series = pd.Series(pd.array(arrow, dtype="str"))
+    expected = len(set(values)) == len(values)
+    assert cleaning._unique(series) is expected
+
+
+def test_unique_hashes_equal_cells_alike_and_long_cells_not_at_all():
+    cells = pa.chunked_array([pa.array(["ab", "ab", None, "abc"]), pa.array([None, "ab\x00"])])
+    h = cleaning._short_text_hashes(cells)
+    assert h[0] == h[1] and h[2] == h[4] and len(set(h[[0, 2, 3, 5]])) == 4
+    assert cleaning._short_text_hashes(pa.array(["x" * 65])) is None

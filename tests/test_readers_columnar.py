@@ -213,6 +213,16 @@ def test_messy_cells_read_identically(tmp_path, newline):
     assert raw.rows["source_row"].tolist()[:3] == [2, 3, 5]  # a quoted line break counts
 
 
+def test_text_is_the_longer_stripped_cell(tmp_path):
+    pairs = [('"  ab  "', "abc"), ('"abc "', "abc"), ("abc", '" abcd"'), ("", '"  x  "'),
+             ('"\u00a0é\u00a0"', "é"), ("", ""), ('"  "', "x")]
+    rows = [_row(pid=str(10 ** 15 + i), title=t, desc=d) for i, (t, d) in enumerate(pairs)]
+    path = _write(tmp_path, rows)
+    _both(path, fast=True)
+    (raw,) = _read(path, columnar=True)
+    assert raw.rows["text"].tolist()[:5] == ["abc", "abc", "abcd", "x", "é"]
+
+
 def test_day_first_switch_and_offsets_read_identically(tmp_path):
     rows = [_row(when="03/01/2024 11:43"), _row(pid="2", when="13/01/2024 10:00"),
             _row(pid="3", when="01/12/2024 08:00")]

@@ -511,7 +511,7 @@ class Table:
         if raw is None:
             return self._na("str")
         if _sniff.is_arrow(raw):
-            return _str_series(_sniff.arrow_strip(raw) if _sniff._edge_space(raw).any() else raw)
+            return _str_series(_sniff.arrow_stripped(raw))
         return raw.where(raw.isna(), raw.astype(str).str.strip()).astype("str")
 
     def dates(self, name: str, *, dayfirst: bool | None = None, date_format: str | None = None,

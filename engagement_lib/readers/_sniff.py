@@ -75,6 +75,8 @@ __all__ = [
     "PY_WHITESPACE",
     "is_arrow",
     "arrow_strip",
+    "arrow_stripped",
+    "empty_cells",
     "arrow_null_blanks",
     "arrow_ids",
 ]
@@ -1045,6 +1047,11 @@ def arrow_strip(values):
     return pc.utf8_trim(values, characters=PY_WHITESPACE)
 
 
+def arrow_stripped(values):
+    """:func:`arrow_strip`, or ``values`` itself (no copy) when that changes no cell."""
+    return arrow_strip(values) if _edge_space(values).any() else values
+
+
 def _edge_space(values, scan=None) -> np.ndarray:
     """Cells that ``str.strip()`` changes (whitespace at either end).
 
@@ -1083,6 +1090,11 @@ def _arrow_blank(values) -> np.ndarray:
         blank[edge] = _mask(pc.is_in(arrow_strip(pc.filter(values, pa.array(edge))),
                                      value_set=na))
     return blank
+
+
+def empty_cells(values) -> np.ndarray:
+    """Cells that are the empty string (not null) of an Arrow string array, as numpy bools."""
+    return ~_nulls(values) & (_lengths(values) == 0)
 
 
 def _lengths(values) -> np.ndarray:

@@ -373,10 +373,51 @@ def _where(cond, a: pd.Series, b: pd.Series) -> pd.Series:
     return pd.Series(pd.array(got, dtype="str"))
 
 
+def _joined(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
+    """``a + sep + b`` for ``str`` Series (missing if either is), in one Arrow pass."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    got = pc.binary_join_element_wise(pa.array(a.array), pa.array(b.array),
+                                      pa.scalar(sep, pa.large_string()))
+    return pd.Series(pd.array(got, dtype="str"))
+
+
 def _longer(a: pd.Series, b: pd.Series) -> pd.Series:
     la = a.str.len().fillna(-1)
     lb = b.str.len().fillna(-1)
     return _where((la >= lb).to_numpy(), a.astype("str"), b.astype("str"))
+
+
+def _longer_text(table: Table, first: str, second: str) -> pd.Series:
+    """``_longer(table.texts(first), table.texts(second))``: per row the longer text
+    (in characters, surrounding spaces left out; ``first`` on ties, missing = -1).
+
+    On a columnar table the lengths of the stripped cells are computed without
+    stripping whole columns, the raw cells are picked, and only the picked column
+    is stripped (one copy of the text instead of three).
+    """
+    a, b = table.cells(first), table.cells(second)
+    if a is None or b is None or not _sniff.is_arrow(a):
+        return _longer(table.texts(first), table.texts(second))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sizes, edges = [], []
+    for cells in (a, b):
+        edge = _sniff._edge_space(cells)  # cells that strip() changes
+        size = pc.fill_null(pc.utf8_length(cells), -1).to_numpy(
+            zero_copy_only=False).astype(np.int64)  # a writable copy
+        if edge.any():
+            stripped = _sniff.arrow_strip(pc.filter(cells, pa.array(edge)))
+            size[edge] = pc.utf8_length(stripped).to_numpy(zero_copy_only=False)
+        sizes.append(size)
+        edges.append(edge)
+    pick = sizes[0] >= sizes[1]
+    text = pc.if_else(pa.array(pick), a, b)
+    if np.where(pick, edges[0], edges[1]).any():
+        text = _sniff.arrow_strip(text)
+    return pd.Series(pd.array(text, dtype="str"))
 
 
 def _is_lifetime(value) -> bool:
@@ -463,7 +504,7 @@ def _page_ids(table: Table) -> tuple[pd.Series, np.ndarray] | None:
         return None
     pages, mangled = table.id_strings(table.cells("page_id"))
     ok = pages.notna().to_numpy() & ~mangled
-    if not ok.any():
+    if not ok.any() or ok.all():
         return pages, ok
     mode = pages[ok].mode().iat[0]
     return pages.where(ok, mode).astype("str"), np.ones(len(pages), dtype=bool)
@@ -478,7 +519,7 @@ def _prefix_page(table: Table, post_ids: pd.Series, got) -> pd.Series:
         ~pd.Series(table.mangled, index=post_ids.index)
     if not bare.any():
         return post_ids.astype("str")
-    prefixed = pages.astype("str") + "_" + post_ids
+    prefixed = _joined(pages.astype("str"), post_ids.astype("str"), "_")
     if bare.all():
         return prefixed.astype("str")
     return _where(bare.to_numpy(), prefixed, post_ids.astype("str"))
@@ -489,7 +530,6 @@ def _parse_mbs_facebook(table: Table):
     published = _mbs_publish(table)
     pages = _page_ids(table)
     post_ids = _prefix_page(table, table.ids("post_id"), pages)
-    title, desc = table.texts("title"), table.texts("description")
     views = table.ints("views")
     impressions = table.ints("impressions")
     era = "views" if table.has("views") else "impressions" if table.has("impressions") else None
@@ -502,7 +542,7 @@ def _parse_mbs_facebook(table: Table):
         "post_id": post_ids,
         "published_at": published,
         "media_type": table.texts("post_type"),
-        "text": _longer(title, desc),
+        "text": _longer_text(table, "title", "description"),
         "permalink": table.texts("permalink"),
         "account": account,
         "account_id": pages[0] if pages is not None else pd.NA,
