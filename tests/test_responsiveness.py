@@ -246,6 +246,9 @@ def test_recovers_the_planted_responsiveness_of_the_bundled_truth():
     """Planted per collectivité: share never answered, median delay on duty, office hours.
 
     Five collectivités × two parameters: Bonferroni level 1 − 0.05/10 per interval.
+    The bundle is one draw, so one chance miss among the ten intervals is allowed
+    (probability of two or more with an unbiased method: about 0.1 %); a biased
+    method misses several.
     """
     from engagement_lib import load_dataset
 
@@ -260,12 +263,18 @@ def test_recovers_the_planted_responsiveness_of_the_bundled_truth():
              for c, t in teams.items()}
     eff = R.office_hours_effect(conv, office_hours=hours, ci=level, n_boot=1000,
                                 random_state=SEED).set_index("collectivite")
+    misses = []
     for cid, t in teams.items():
         never = summ.loc[(cid, "never_answered")]
-        assert never["ci_low"] <= 100 * t["never_answered_share"] <= never["ci_high"], cid
+        if not never["ci_low"] <= 100 * t["never_answered_share"] <= never["ci_high"]:
+            misses.append((cid, "never_answered", 100 * t["never_answered_share"],
+                           never["ci_low"], never["ci_high"]))
         median_h = t["median_delay_minutes_in_office_hours"] / 60
         row = eff.loc[cid]
-        assert row["median_office_low"] <= median_h <= row["median_office_high"], cid
+        if not row["median_office_low"] <= median_h <= row["median_office_high"]:
+            misses.append((cid, "median_office", median_h, row["median_office_low"],
+                           row["median_office_high"]))
+    assert len(misses) <= 1, misses
     # "autonomous and reactive" Romans against the Grand Est's 2.5 FTE
     cmp = R.compare_responsiveness(conv, a={"collectivite": "romans_sur_isere"},
                                    b={"collectivite": "grand_est"}, random_state=SEED)

@@ -17,6 +17,8 @@ Three layers:
 
 from __future__ import annotations
 
+import os
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -319,22 +321,38 @@ def test_planted_posting_time_multipliers_lie_inside_the_intervals(truth_fit, ne
 
 @pytest.mark.slow
 def test_planted_best_and_worst_slots_are_identified(truth_fit):
-    """Best: 'identified' (in the set of slots not significantly below the estimated
-    best, a set of at most half the estimable slots, and not among the possible
-    worst) on the networks whose planted effect is detected. Worst: in the set of
-    slots not significantly above the estimated worst (the brief's membership
-    definition) everywhere, never confused with the best."""
+    """Per network, the planted best and the planted worst slot (among the slots
+    with enough posts to be estimated) are each 'identified': the joint test
+    detects a timing effect, the planted slot is in the set of slots not
+    significantly below the estimated best (above the estimated worst), that set
+    holds at most half of the estimable slots, and the planted slot is not in the
+    opposite set. The scenario places every extreme in hours that are posted in
+    (its docstring gives the sizes and the seeds they were checked on)."""
     est, comp = truth_fit
     verdict = T.identify_extremes(est, comp).set_index(["network", "extreme"])
     detected = est.tests_.set_index("network")["status"] == "timing effect detected"
-    for net in ("facebook", "x", "linkedin"):
-        assert detected[net], net
-        assert verdict.loc[(net, "best"), "status"] == "identified", net
     for net in ("facebook", "x", "instagram", "linkedin"):
-        assert verdict.loc[(net, "worst"), "in_set"], net
-        assert verdict.loc[(net, "best"), "in_set"], net
-        if detected[net]:
-            assert not verdict.loc[(net, "best"), "in_opposite_set"], net
+        assert detected[net], net
+        for extreme in ("best", "worst"):
+            row = verdict.loc[(net, extreme)]
+            assert row["status"] == "identified", (net, extreme, row.to_dict())
+            assert row["in_set"] and not row["in_opposite_set"], (net, extreme)
+            assert row["set_size"] <= row["n_estimable"] / 2, (net, extreme)
+
+
+def test_planted_extremes_lie_in_posted_hours():
+    """The planted worst slot among posted hours is an hour the posting habits
+    use (so the recovery test can see it), never above the overall worst of the
+    168 hours, and clearly below the best."""
+    pt = load_dataset("truth/planted_effects")["effects"]["posting_time"]
+    habits = pt["posting_habits"]["hour_weights"]
+    for net in ("facebook", "x", "instagram", "linkedin"):
+        worst, posted = pt["worst_slot"][net], pt["worst_posted_slot"][net]
+        day = "weekday" if posted["weekday"] < 5 else "weekend"
+        assert habits[net][day][posted["hour"]] > 0, (net, posted)
+        assert habits[net]["weekday_share"][posted["weekday"]] > 0, (net, posted)
+        assert posted["multiplier"] >= worst["multiplier"]
+        assert posted["multiplier"] < 0.8 * pt["best_slot"][net]["multiplier"]
 
 
 @pytest.mark.slow
@@ -351,3 +369,29 @@ def test_no_timing_effect_is_detected_when_none_is_planted():
         statuses.append(est.tests_.loc[0, "status"])
     assert set(statuses) <= {"no detectable effect", "timing effect detected"}
     assert statuses.count("no detectable effect") >= 18, statuses
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("ENGAGEMENT_POWER_STUDY"),
+    reason="power study over 20 simulated panels (~40 s); set ENGAGEMENT_POWER_STUDY=1",
+)
+def test_extremes_are_identified_on_most_simulated_panels():
+    """The bundled seed is one draw: over 20 other seeds each planted extreme must
+    be identified on at least 80 % of the panels and always lie in its set."""
+    from engagement_lib.simulate import default_scenario, simulate_panel
+    from engagement_lib.simulate.model import time_multiplier_table
+
+    nets = ["facebook", "x", "instagram", "linkedin"]
+    scenario = default_scenario()
+    planted = {n: time_multiplier_table(scenario, n).tolist() for n in nets}
+    verdicts = []
+    for seed in range(1000, 1020):
+        panel = simulate_panel(scenario, seed=seed)
+        posts = panel.posts[panel.posts["network"].isin(nets)]
+        est = T.PostingTimeEffects().fit(posts, panel.followers)
+        verdicts.append(T.identify_extremes(est, T.compare_with_planted(est, planted)))
+    v = pd.concat(verdicts, ignore_index=True)
+    share = v.groupby(["network", "extreme"])["status"].agg(lambda s: (s == "identified").mean())
+    assert (share >= 0.8).all(), share.to_dict()
+    assert v["in_set"].all()

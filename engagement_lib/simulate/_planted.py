@@ -10,7 +10,8 @@ reason for the value)::
       "disabled": [...],
       "effects": {
         "audience_targeting": {...age shares per network, mean ages, FB − IG...},
-        "posting_time": {"multipliers": {network: 7 × 24 list}, "best_slot": {...}, "worst_slot": {...}},
+        "posting_time": {"multipliers": {network: 7 × 24 list}, "best_slot": {...}, "worst_slot": {...},
+                         "worst_posted_slot": {...}},
         "media_topic": {"media_multipliers": {...}, "topic_multipliers": {...}},
         "snapchat_relaunch": {...}, "video_format_experiment": {...},
         "linkedin_join": {...}, "responsiveness": {...}, "heavy_tails": {...},
@@ -95,6 +96,14 @@ def _slot(table: np.ndarray, which) -> dict:
                                            "Sunday")[d], "hour": h, "multiplier": float(table[d, h])}
 
 
+def _posted(scenario: Scenario, network: str) -> np.ndarray:
+    """7 × 24 mask of the weekday × hour cells the posting habits ever use."""
+    habits = scenario.effects.posting_habits[network]
+    share = np.asarray(habits["weekday_share"], float)
+    hours = np.array([habits["weekday" if d < 5 else "weekend"] for d in range(7)], float)
+    return (share[:, None] > 0) & (hours > 0)
+
+
 def planted_effects(scenario: Scenario, sim, posts, followers, audience, conversations, *, seed, scale) -> dict:
     """Build the planted-effects document of a simulated panel (see module docstring)."""
     from .model import (
@@ -139,7 +148,9 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
         "enabled": on("posting_time"),
         "status": "assumption",
         "basis": "directions from Hootsuite government benchmarks and Sprout Social (calibration_notes C.2, C.4): "
-                 "Facebook weekend mornings, X weekday mornings, LinkedIn weekday mid-day, Instagram evenings",
+                 "Facebook weekend mornings, X weekday mornings, LinkedIn Tuesday-Thursday mornings, Instagram "
+                 "evenings; the worst windows (Facebook weekday evenings, Instagram school-day mornings, X weekend "
+                 "afternoons, LinkedIn Friday afternoon) and all sizes are assumptions chosen to be identifiable",
         "timezone": "Europe/Paris",
         "layout": "multipliers[network][weekday][hour], weekday 0 = Monday, local hour 0-23; "
                   "geometric mean over the 168 slots = 1; multiplies the expected interactions, "
@@ -147,6 +158,12 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
         "multipliers": {n: t.tolist() for n, t in tables.items()},
         "best_slot": {n: _slot(t, np.argmax) for n, t in tables.items()} if on("posting_time") else None,
         "worst_slot": {n: _slot(t, np.argmin) for n, t in tables.items()} if on("posting_time") else None,
+        "worst_posted_slot": (
+            {n: _slot(np.where(_posted(scenario, n), t, np.inf), np.argmin) for n, t in tables.items()}
+            if on("posting_time") else None
+        ),
+        "worst_posted_slot_note": "worst_slot is over all 168 hours (often the middle of the night, when "
+                                  "nobody posts); worst_posted_slot only over the hours the posting habits use",
         "best_over_worst": {n: float(t.max() / t.min()) for n, t in tables.items()},
         "posting_habits": {
             "status": "assumption",
