@@ -112,10 +112,9 @@ top = (naive[naive["n"] > 0].sort_values("mean", ascending=False)
 top.round(0)
 
 # %% [markdown]
-# The raw "best slot" of X, Instagram and LinkedIn is a small cell (from a handful to a few dozen
-# posts) whose mean is many times its median: one or two viral posts, not a reliable time
-# effect. On Facebook the raw top cell happens to be right — but a dashboard cannot tell which
-# case it is in.
+# Where the raw "best slot" is a small cell (a handful to a few dozen posts) whose mean is many
+# times its median, it is one or two viral posts, not a reliable time effect. Where it is a
+# large cell it may happen to be right — but a dashboard cannot tell which case it is in.
 #
 # ## 3. Adjusted effects
 #
@@ -198,21 +197,27 @@ if planted is not None:
               f"{v.loc['worst', 'status']}")
     assert (coverage >= 0.8).all()  # planted ratios inside the 95 % intervals
     assert not (verdict["status"] == "missed").any()  # never confidently wrong
-    assert (verdict.query("extreme == 'best' and network != 'instagram'")["status"]
-            == "identified").all()
+    assert (verdict["status"] == "identified").all()  # planted best and worst, every network
 
 # %% [markdown]
 # Reading the verdicts:
 #
 # - **Facebook**: the weekend mornings (Saturday and Sunday 09–12) come out on top, as planted
-#   — the pattern the 2024 government benchmarks report — and they are the only slots in the
-#   best set. The worst slot is *consistent* with the data but not narrowed down: below the
-#   weekend mornings, most weekday slots are statistically alike.
-# - **X**: weekday mornings are best and weekends worst; the best set is a third of the slots.
-# - **LinkedIn**: weekday mid-mornings are best (Tuesday 09–12, as planted).
-# - **Instagram**: the planted evening lift (×1.4 at 19–22h) is real in the simulation but *not
-#   detectable* in three years of these accounts' posts: the joint test does not reject, and the
-#   honest answer is "no detectable effect".
+#   — the pattern the 2024 government benchmarks report; the worst set is made of weekday
+#   evenings, with the planted worst (Friday 18–21) among them.
+# - **X**: weekday early mornings (06–09) are best and weekend afternoons worst; the best set
+#   is the row of weekday mornings, since the planted peak covers four weekdays alike.
+# - **Instagram**: evenings (18–21) are best every day, school-day late mornings worst.
+# - **LinkedIn**: with only 3–4 posts a week per account, the contrast has to be large to be
+#   seen: Tuesday–Thursday mornings best, Friday afternoons worst.
+#
+# The planted worst slots are placed in hours that are actually posted in: the overall
+# minimum of the planted table is at 4 a.m. (`worst_slot` in `planted_effects.json`), a slot
+# no data can rank because nobody posts then; `worst_posted_slot` gives the worst among the
+# hours the posting habits use. The sizes of the planted effects are assumptions chosen to be
+# identifiable: over 20 other seeds each extreme is identified on 85–100 % of the panels
+# (`ENGAGEMENT_POWER_STUDY=1 pytest tests/test_timing.py`), so on another draw an extreme can
+# come out "consistent, not narrowed down" — a set too large to act on, never a wrong slot.
 #
 # Where the planted table and the estimates disagree (about one slot in ten falls outside its
 # 95 % interval, as it should), it is in slots with few posts.
@@ -296,24 +301,27 @@ plt.show()
 #   posts go out in weekday office hours; the naive heatmap's top cells are small cells lifted
 #   by one viral post, or cells whose content (culture, sport) engages more wherever it is
 #   posted.
-# - **The adjusted model recovers the planted pattern** where the data allow: weekend mornings on
-#   Facebook, weekday mornings on X, weekday mid-mornings on LinkedIn — each with a short list of
-#   best slots that contains the planted one, and intervals that contain the planted ratios at
-#   close to their nominal rate.
-# - **"No detectable effect" is an answer.** On Instagram the planted evening lift is too small
-#   for the posts available; the joint test says so instead of crowning a noisy cell, and it
-#   stays quiet on panels with no timing effect.
-# - **Worst slots are harder than best ones**: the bottom of the distribution is flat, and the
-#   planted worst hours (around 4 a.m.) are hours nobody posts at, so no data can rank them.
+# - **The adjusted model recovers the planted pattern**: weekend mornings on Facebook, weekday
+#   mornings on X, evenings on Instagram, Tuesday–Thursday mornings on LinkedIn, and the worst
+#   windows too — each as a set of slots that contains the planted one and excludes the
+#   opposite extreme, with intervals that contain the planted ratios at close to their nominal
+#   rate.
+# - **"No detectable effect" is an answer.** The joint test stays quiet on panels with no
+#   timing effect, and on one town's page alone the cell-by-cell view cannot vouch for anything.
+# - **Sample size sets the resolution.** Networks with 3–4 posts a week (Instagram, LinkedIn)
+#   need contrasts of about ×2 before a single slot can be singled out; smaller effects show up
+#   only in the additive view or as "consistent, not narrowed down".
+# - **A worst slot nobody posts in cannot be found.** The night hours have no posts; the worst
+#   slot a community manager can learn about is the worst one they actually use.
 #
 # **Limits.** The data are simulated: the planted table follows the direction of published
 # benchmarks (Hootsuite government, Sprout Social) but its values are assumptions. The model
 # assumes the time effect multiplies engagement the same way for every account and topic of a
 # network, and that the slot does not change *who sees* the post beyond what followers capture.
 # Effects are on the typical post (log scale); for very small accounts the +1 in log(1 + y)
-# shrinks them towards 1. Three-hour blocks blur effects that start mid-block (X's 07–10h peak
-# straddles two blocks). Posting times also move with the algorithms: the 2016–2019 pattern is
-# not today's.
+# shrinks them towards 1. The simulated windows are aligned on the three-hour blocks; real
+# effects that start mid-block are blurred across two blocks. Posting times also move with the
+# algorithms: the 2016–2019 pattern is not today's.
 
 # %% [markdown]
 # ## References

@@ -96,12 +96,14 @@ def _slot(table: np.ndarray, which) -> dict:
                                            "Sunday")[d], "hour": h, "multiplier": float(table[d, h])}
 
 
-def _posted(scenario: Scenario, network: str) -> np.ndarray:
-    """7 × 24 mask of the weekday × hour cells the posting habits ever use."""
+def _posted(scenario: Scenario, network: str, min_share: float = 0.002) -> np.ndarray:
+    """7 × 24 mask of the weekday × hour cells that get at least ``min_share``
+    of the network's posts under the posting habits (0.2 %: one post in 500)."""
     habits = scenario.effects.posting_habits[network]
     share = np.asarray(habits["weekday_share"], float)
     hours = np.array([habits["weekday" if d < 5 else "weekend"] for d in range(7)], float)
-    return (share[:, None] > 0) & (hours > 0)
+    prob = share[:, None] * hours / hours.sum(axis=1, keepdims=True).clip(min=1e-12)
+    return prob / prob.sum() >= min_share
 
 
 def planted_effects(scenario: Scenario, sim, posts, followers, audience, conversations, *, seed, scale) -> dict:
@@ -163,7 +165,8 @@ def planted_effects(scenario: Scenario, sim, posts, followers, audience, convers
             if on("posting_time") else None
         ),
         "worst_posted_slot_note": "worst_slot is over all 168 hours (often the middle of the night, when "
-                                  "nobody posts); worst_posted_slot only over the hours the posting habits use",
+                                  "nobody posts); worst_posted_slot only over the weekday x hour cells that "
+                                  "get at least 0.2 % of the network's posts under the posting habits",
         "best_over_worst": {n: float(t.max() / t.min()) for n, t in tables.items()},
         "posting_habits": {
             "status": "assumption",
