@@ -127,11 +127,11 @@ def stages(exports: Path, args, jobs: int) -> dict:
     from engagement_lib._cli._inputs import _older
     from engagement_lib._cli._parallel import read_folder
     from engagement_lib.cleaning import clean
-    from engagement_lib.readers._detect import _files
+    from engagement_lib.readers import list_exports
     from engagement_lib.report import build_report, local_month, slugify
 
     cid = slugify(args.collectivite)
-    files = _files(exports)
+    files = list_exports(exports)
     out = {"files": len(files)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

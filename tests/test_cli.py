@@ -2,7 +2,7 @@
 
 Most tests run the command in-process (``engagement_lib.cli.main``) on a small
 copy of the bundled Romans-sur-Isère Facebook exports (the files of October
-2018 – February 2019, chosen through ``datasets/raw/INDEX.csv``); one test
+2018 – February 2019, chosen through ``datasets/export_plan.csv``); one test
 runs the installed console script.
 """
 
@@ -26,7 +26,7 @@ COLL = "romans_sur_isere"
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory) -> Path:
     """Romans-sur-Isère's Facebook post and follower exports overlapping Oct 2018 – Feb 2019."""
-    index_path = RAW / "INDEX.csv"
+    index_path = REPO / "datasets" / "export_plan.csv"
     if not index_path.is_file():
         pytest.skip("bundled raw exports (datasets/raw) not generated yet")
     index = pd.read_csv(index_path)

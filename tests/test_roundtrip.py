@@ -84,7 +84,7 @@ def roundtrip(request, tmp_path_factory):
         panel = simulate_panel(modern_scenario(), seed=spec["seed"])
         write_bundle(small_era, out, seed=spec["seed"], modern=panel)
         folder = out / "raw" / "modern" / spec["collectivite"]
-    index = pd.read_csv(out / "raw" / "INDEX.csv", keep_default_na=False)
+    index = pd.read_csv(out / "export_plan.csv", keep_default_na=False)
     index = index[index["file"] != ""].set_index("file")
     data = clean(folder)
     rel = data.posts["source_file"].map(lambda p: p.replace(str(out / "raw") + "/", ""))

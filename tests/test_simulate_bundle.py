@@ -45,7 +45,7 @@ def test_manifest_lists_every_generated_file_with_its_hash():
     lines = (DATASETS / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in lines)
     on_disk = {p.relative_to(DATASETS).as_posix() for sub in ("raw", "truth") for p in _files(DATASETS / sub)}
-    assert set(listed) == on_disk
+    assert set(listed) == on_disk | {"export_plan.csv"}
     for rel, digest in listed.items():
         assert hashlib.sha256((DATASETS / rel).read_bytes()).hexdigest() == digest, rel
 
@@ -63,10 +63,19 @@ def test_committed_planted_effects_are_the_default_seed(panel):
     assert committed == json.loads(json.dumps(panel.planted_effects))
 
 
+def test_raw_folder_holds_only_exports():
+    """clean("datasets/raw") reads every file without errors="collect"."""
+    from engagement_lib.readers import list_exports
+
+    assert not (DATASETS / "raw" / "INDEX.csv").exists()
+    names = {p.name for p in list_exports(DATASETS / "raw")}
+    assert "export_plan.csv" not in names and "MANIFEST.sha256" not in names
+
+
 def test_raw_index_lists_every_export_file():
-    index = pd.read_csv(DATASETS / "raw" / "INDEX.csv", dtype=str, keep_default_na=False)
+    index = pd.read_csv(DATASETS / "export_plan.csv", dtype=str, keep_default_na=False)
     raw = {p.relative_to(DATASETS / "raw").as_posix() for p in _files(DATASETS / "raw")}
-    assert set(index["file"]) == raw - {"INDEX.csv", "MISSING_LAYOUTS.txt"}
+    assert set(index["file"]) == raw - {"MISSING_LAYOUTS.txt"}
     assert index["file"].is_unique
     assert set(index["collectivite"]) == {"toulouse", "romans_sur_isere", "saint_dizier", "val_de_marne",
                                           "grand_est"}

@@ -74,11 +74,10 @@ def read_folder(folder, *, timezone: str = "Europe/Paris", jobs: int = 1,
     -------
     engagement_lib.readers.ReadResult
     """
-    from ..readers import ReadFailure, ReadResult, read_exports
-    from ..readers._detect import _files  # the file rules of read_exports, kept in one place
+    from ..readers import ReadFailure, ReadResult, list_exports, read_exports
 
     folder = Path(folder)
-    files = _files(folder) if folder.is_dir() else []
+    files = list_exports(folder)
     if jobs <= 1 or len(files) < MIN_FILES:
         return read_exports(folder, timezone=timezone, progress=progress, errors=errors)
     if errors not in ("raise", "collect"):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 
 from ._base import ISSUE_COLUMNS, SKIPPED_COLUMNS, RawExport
-from ._detect import ReadFailure, ReadResult, detect, read_export, read_exports
+from ._detect import ReadFailure, ReadResult, detect, list_exports, read_export, read_exports
 from ._registry import Layout, Table, get_layout, layouts, register
 from .generic import read_table
 
@@ -37,6 +37,7 @@ __all__ = [
     "SKIPPED_COLUMNS",
     "read_export",
     "read_exports",
+    "list_exports",
     "read_table",
     "detect",
     "ReadResult",

@@ -4,7 +4,8 @@ Layout of ``out_dir`` (what ``engagement simulate --out datasets`` produces)::
 
     raw/<collectivite>/<network>/<account>/<export files>     the article era
     raw/modern/<collectivite>/<network>/<account>/<files>     today's layouts (one collectivité)
-    raw/INDEX.csv                                             one row per export file (the plan)
+    export_plan.csv                                           one row per export file (the plan; kept
+                                                              out of raw/ so raw/ holds only exports)
     truth/{posts,followers,audience,conversations}.parquet    canonical truth tables
     truth/planted_effects.json                                every planted effect
     truth/modern/...                                          truth of the modern bundle
@@ -65,6 +66,8 @@ __all__ = [
     "MODERN_LAYOUTS",
 ]
 
+#: File name of the export plan, at the top of the bundle (next to raw/, not in it).
+EXPORT_PLAN = "export_plan.csv"
 #: Share of export periods that start before the end of the previous one.
 OVERLAP_RATE = 0.3
 #: Share of CSV exports re-saved by a French Excel.
@@ -184,9 +187,12 @@ def write_truth(panel, folder) -> list[Path]:
 
 
 def write_manifest(out_dir) -> Path:
-    """Write ``MANIFEST.sha256`` (``sha256sum -c`` format) over ``raw/`` and ``truth/``."""
+    """Write ``MANIFEST.sha256`` (``sha256sum -c`` format) over ``raw/``, ``truth/`` and the plan."""
     out_dir = Path(out_dir)
     lines = []
+    if (out_dir / EXPORT_PLAN).is_file():
+        plan = out_dir / EXPORT_PLAN
+        lines.append(f"{hashlib.sha256(plan.read_bytes()).hexdigest()}  {EXPORT_PLAN}")
     for sub in ("raw", "truth"):
         root = out_dir / sub
         if not root.is_dir():
@@ -462,7 +468,7 @@ def write_bundle(panel, out_dir, *, seed: int, raw: bool = True, modern: bool | 
             index.append(done)
             missing |= set(miss)
         idx = _index_frame(pd.concat(index, ignore_index=True))
-        idx.to_csv(out_dir / "raw" / "INDEX.csv", index=False, lineterminator="\n")
+        idx.to_csv(out_dir / EXPORT_PLAN, index=False, lineterminator="\n")
         if missing:
             (out_dir / "raw" / "MISSING_LAYOUTS.txt").write_text(
                 "Layouts planned but without an export writer yet (no files written):\n"
