@@ -38,6 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .readers import _sniff
+
 __all__ = [
     "MANGLED_PATTERN",
     "matches",
@@ -205,5 +207,6 @@ def as_id_strings(ids: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(ids.dtype):
         as_int = ids.astype("Int64") if np.all(np.isnan(ids) | (ids == np.floor(ids))) else None
         ids = as_int if as_int is not None else ids
-    text = ids.astype("str").str.strip()
-    return text.where(~text.isin(["", "nan", "NaN", "None", "<NA>"]))
+    text = _sniff.strip_text(ids.astype("str"))
+    missing = text.isin(["", "nan", "NaN", "None", "<NA>"])
+    return text.where(~missing) if missing.any() else text

@@ -601,13 +601,9 @@ def _text(series: pd.Series | None, n: int, *, strip: bool = False) -> pd.Series
     if series is None:
         return pd.Series(pd.NA, index=range(n), dtype="str")
     out = series.astype("str")
-    cells = pa.array(out.array)  # the Arrow strings behind the column (no copy)
-    if strip:  # str.strip() (Arrow's whitespace is Python's), copied only if a cell changes
-        stripped = _sniff.arrow_stripped(cells)
-        if stripped is not cells:
-            out = pd.Series(pd.array(stripped, dtype="str"), index=out.index)
-            cells = stripped
-    blank = _sniff.empty_cells(cells)
+    if strip:
+        out = _sniff.strip_text(out)
+    blank = _sniff.empty_cells(pa.array(out.array))
     return out.where(~blank) if blank.any() else out  # rewrite a million strings only if needed
 
 
@@ -631,10 +627,21 @@ def _counts(series: pd.Series | None, n: int) -> tuple[pd.Series, pd.Series]:
     return out, bad.fillna(False).astype(bool)
 
 
+_CONST_BLOCK = 8192  # rows of the one Arrow block a constant text column repeats
+
+
 def _const(value, n: int) -> pd.Series:
-    """A text column holding one value (built as text directly: broadcasting a Python
-    string into a frame of a million rows goes through an object array)."""
-    return pd.Series(pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype="str"))
+    """A text column holding one value, ``n`` times.
+
+    Built in Arrow as one block of :data:`_CONST_BLOCK` copies repeated as the
+    chunks of a chunked array (Arrow data is immutable, so the chunks may share
+    it): the source file's path on a million rows takes a few hundred kB instead
+    of 80 MB, and no million-object array is made.
+    """
+    block = pa.repeat(pa.scalar(value, pa.large_string()), min(n, _CONST_BLOCK))
+    full, rest = divmod(n, _CONST_BLOCK) if n > _CONST_BLOCK else (0, n)
+    chunks = [block] * full + ([block.slice(0, rest)] if rest or not full else [])
+    return pd.Series(pd.array(pa.chunked_array(chunks, type=pa.large_string()), dtype="str"))
 
 
 def _network_column(network: str, n: int) -> pd.Series:
@@ -1044,7 +1051,9 @@ def _metric_era(rows, export: RawExport, metrics, plays, n) -> pd.Series:
     if "metric_era" in rows.columns:
         era = _text(rows["metric_era"], n, strip=True).reset_index(drop=True)
     if export.metric_era:
-        era = era.fillna(str(export.metric_era))
+        # the export's era fills the gaps (all rows when the rows do not say)
+        era = era.fillna(str(export.metric_era)) if "metric_era" in rows.columns \
+            else _const(str(export.metric_era), n)
     if era.isna().any():
         inferred = pd.Series(pd.NA, index=range(n), dtype="str")
         for name, values in (("views", metrics["views"]), ("plays", plays),
@@ -1084,7 +1093,7 @@ def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, co
             metrics["views"] = metrics["views"].where(metrics["views"].notna(), plays)
             break
     metrics["likes"] = _reactions(rows, metrics["likes"], n, log, counts)
-    frame = pd.DataFrame(metrics)
+    frame = pd.DataFrame(metrics, copy=False)  # read only: no copy of the counts
     _negative(frame, METRICS, log)
     both = frame["reach"].notna() & frame["impressions"].notna()
     if network in _META:
@@ -1131,7 +1140,7 @@ def _clean_followers(rows, export, network, zone, exported_at, issues, opts, log
     _time_bounds(out["date"], "date", network, exported_at, opts, log)
     cols = ("followers", "new_followers", "lost_followers")
     values = _integer_columns(rows, cols, n, log)
-    _negative(pd.DataFrame(values), cols, log)
+    _negative(pd.DataFrame(values, copy=False), cols, log)
     out.update(values)
     return out, set()
 

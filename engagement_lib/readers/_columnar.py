@@ -199,7 +199,7 @@ def _parse_pieces(data, bounds: list[int], names: list[str], delimiter: str):
     parse = pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                escape_char=False, newlines_in_values=True,
                                ignore_empty_lines=True)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                    strings_can_be_null=False, check_utf8=True)
 
     def piece(k: int):
@@ -245,7 +245,7 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
         end -= 1
     names = [f"c{i}" for i in range(width)]
     if end <= start:
-        return [pa.chunked_array([], type=pa.large_string()) for _ in names], \
+        return [pa.chunked_array([], type=pa.string()) for _ in names], \
             np.zeros(0, np.int64)
     found = _chunks.scan(data, start, end, hd.delimiter)
     bounds = [start, *found.cuts, end]

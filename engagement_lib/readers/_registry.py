@@ -380,7 +380,8 @@ class Table:
             else:
                 import pyarrow as pa
 
-                self._acols[p] = pa.chunked_array([pa.nulls(self._n, pa.large_string())])
+                kind = self._columns[0].type if self._columns else pa.string()
+                self._acols[p] = pa.chunked_array([pa.nulls(self._n, kind)])
         return self._acols[p]
 
     def _position(self, p: int) -> pd.Series:

@@ -76,6 +76,7 @@ __all__ = [
     "is_arrow",
     "arrow_strip",
     "arrow_stripped",
+    "strip_text",
     "empty_cells",
     "arrow_null_blanks",
     "arrow_ids",
@@ -1052,6 +1053,17 @@ def arrow_stripped(values):
     return arrow_strip(values) if _edge_space(values).any() else values
 
 
+def strip_text(text: pd.Series) -> pd.Series:
+    """``text.str.strip()`` of a ``str`` Series (Arrow's whitespace is Python's), or
+    ``text`` itself when no cell changes: a million-row column is copied only if needed."""
+    pa, _ = _pa()
+    cells = pa.array(text.array)  # the Arrow strings behind the Series (no copy)
+    stripped = arrow_stripped(cells)
+    if stripped is cells:
+        return text
+    return pd.Series(pd.array(stripped, dtype="str"), index=text.index, name=text.name)
+
+
 def _edge_space(values, scan=None) -> np.ndarray:
     """Cells that ``str.strip()`` changes (whitespace at either end).
 
@@ -1076,6 +1088,10 @@ def _arrow_blank(values) -> np.ndarray:
     cells, and the ones with whitespace at an end, are compared.
     """
     pa, pc = _pa()
+    if pc.all(pc.ascii_is_decimal(values)).as_py():  # each non-null cell: digits, at least one
+        return _nulls(values)
+    if all(o[-1] == o[0] for o, _ in map(_bytes_of, _chunks(values))):  # not a byte in any cell
+        return np.ones(len(values), dtype=bool)
     if _digits_only(values):  # digits only: no whitespace, no NA string (all have a non-digit)
         return _nulls(values) | (_lengths(values) == 0)
     na = pa.array(sorted(NA_STRINGS), type=values.type)
@@ -1083,7 +1099,9 @@ def _arrow_blank(values) -> np.ndarray:
     length, first, _ = scan
     blank = _nulls(values) | (length == 0)
     short = ~blank & (length <= _NA_MAX_BYTES) & ~_DIGIT_BYTE[first]
-    if short.any():
+    if short.sum() > len(short) // 4:  # most cells: compare all of them, no filtered copy
+        blank |= short & _mask(pc.is_in(values, value_set=na))
+    elif short.any():
         blank[short] = _mask(pc.is_in(pc.filter(values, pa.array(short)), value_set=na))
     edge = _edge_space(values, scan) & ~blank
     if edge.any():
@@ -1221,8 +1239,39 @@ def _arrow_mangled(values) -> np.ndarray:
     return out & (fast | slow)
 
 
-_SLASH_DIGITS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15]
-_SLASH_MARKS = {2: ord("/"), 5: ord("/"), 10: ord(" "), 13: ord(":")}
+#: ``MM/DD/YYYY HH:MM``, byte by byte: the lowest and highest byte allowed (digits or a mark).
+_SLASH_LOW = np.frombuffer(b"00/00/0000 00:00", dtype=np.uint8)
+_SLASH_HIGH = np.frombuffer(b"99/99/9999 99:99", dtype=np.uint8)
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
+_ALL_TRUE = np.frombuffer(b"\x01" * 8, dtype=np.uint64)[0]
+
+
+def _slash_block(d: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(valid, microseconds since 1970) of ``(n, 16)`` bytes ``MM/DD/YYYY HH:MM``."""
+    fits = ((d >= _SLASH_LOW) & (d <= _SLASH_HIGH)).view(np.uint64)  # 16 bools = 2 words
+    ok = (fits[:, 0] == _ALL_TRUE) & (fits[:, 1] == _ALL_TRUE)
+    v = d.T.astype(np.int32) - 48  # one row per byte position
+
+    def two(i):
+        return v[i] * 10 + v[i + 1]
+
+    a, b = two(0), two(3)
+    year = two(6) * 100 + two(8)
+    month, day = (b, a) if dayfirst else (a, b)
+    hour, minute = two(11), two(14)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    last = _MONTH_DAYS[np.clip(month, 1, 12)] + ((month == 2) & leap)
+    ok &= ((month >= 1) & (month <= 12) & (day >= 1) & (day <= last) & (hour <= 23)
+           & (minute <= 59) & (year >= 1900) & (year < 2200))
+    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+    # Low-Level Date Algorithms", days_from_civil), for years >= 0
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    return ok, (days.astype(np.int64) * 86_400
+                + (hour * 3600 + minute * 60)).astype(np.int64) * 1_000_000
 
 
 def _fixed_slash(values, dayfirst: bool):
@@ -1230,45 +1279,25 @@ def _fixed_slash(values, dayfirst: bool):
     form) → (which cells are, datetime64[us] values), or None when the column is
     not made of 16-byte cells. Dates that do not exist and years outside
     1900-2199 (the object path's two-digit-year and range rules) are left out."""
+    parts = []
+    for ch in _chunks(values):
+        offsets, data = _bytes_of(ch)
+        sized = np.diff(offsets) == 16
+        if not (sized | (offsets[1:] == offsets[:-1])).all():
+            return None
+        parts.append((sized, data[offsets[0]:offsets[-1]].reshape(-1, 16)))
     n = len(values)
     cells = np.zeros(n, dtype=bool)
-    rows = []
+    out = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     pos = 0
-    for ch in _chunks(values):
-        m = len(ch)
-        offsets, data = _bytes_of(ch)
-        ln = np.diff(offsets)
-        sized = ln == 16
-        if not (sized | (ln == 0)).all():
-            return None
-        cells[pos:pos + m] = sized
-        rows.append(data[offsets[0]:offsets[-1]].reshape(-1, 16))
+    for sized, d in parts:  # chunk by chunk: small temporaries
+        m = len(sized)
+        ok, micro = _slash_block(d, dayfirst)
+        where = np.flatnonzero(sized)[ok] + pos
+        cells[where] = True
+        out[where] = micro[ok]
         pos += m
-    d = np.concatenate(rows) if len(rows) != 1 else rows[0]
-    ok = _DIGIT_BYTE[d[:, _SLASH_DIGITS]].all(axis=1)
-    for col, mark in _SLASH_MARKS.items():
-        ok &= d[:, col] == mark
-
-    def two(i):
-        return (d[:, i].astype(np.int32) - 48) * 10 + (d[:, i + 1].astype(np.int32) - 48)
-
-    a, b = two(0), two(3)
-    year = two(6) * 100 + two(8)
-    month, day = (b, a) if dayfirst else (a, b)
-    hour, minute = two(11), two(14)
-    ok &= ((month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
-           & (year >= 1900) & (year < 2200))
-    months = (np.clip(year, 1900, 2199) - 1970) * 12 + np.clip(month, 1, 12) - 1
-    start = months.astype("datetime64[M]").astype("datetime64[D]")
-    length = (months + 1).astype("datetime64[M]").astype("datetime64[D]") - start
-    ok &= day <= length.astype(np.int64)
-    got = (start + (np.clip(day, 1, 31) - 1).astype("timedelta64[D]")).astype("datetime64[us]")
-    got += (hour.astype(np.int64) * 3600 + minute * 60).astype("timedelta64[s]")
-    got[~ok] = np.datetime64("NaT")
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
-    out[cells] = got
-    cells[cells] = ok
-    return cells, out
+    return cells, out.view("datetime64[us]")
 
 
 def _arrow_datetimes(values, *, dayfirst, name) -> DateParse:
