@@ -213,9 +213,10 @@ bonson.pivot_table(index="label", columns="network", values="value", sort=False)
 #   into a comparable figure. By reach, Instagram engages several times more than Facebook; by
 #   impressions, X climbs above Facebook; by followers, X falls to last place and YouTube's small
 #   audience moves up. None of these rankings is "the" ranking: state the denominator.
-# - The aggregation changes the value as much as the denominator: on Facebook the ratio of sums
-#   (each post weighs by its reach) is well above the mean of post ratios (each post weighs the
-#   same), because the posts that reach most — the viral ones — also engage most.
+# - The aggregation changes the value too, if less than the denominator: on Facebook the ratio
+#   of sums (each post weighs by its reach) is about a third above the mean of post ratios
+#   (each post weighs the same), because the posts that reach most — the viral ones — also
+#   engage most.
 # - With a few dozen posts a month, a month-to-month change of a rate is mostly inside its
 #   bootstrap interval: a monthly dashboard should show intervals before anyone reads a trend.
 # - Metrics a network does not report (reach on X, LinkedIn and YouTube; likes on Snapchat)

@@ -120,11 +120,11 @@ per_1000 = size.pivot_table(index="collectivite", columns="network",
 per_1000.rename(index=names)
 
 # %% [markdown]
-# In raw followers the région and Toulouse dominate; per inhabitant the communes lead by far,
-# while the département and the région reach only a few percent of their population. This is
-# why raw follower counts ("le concours de la plus grosse liste de fans") are not a
-# comparison. (Romans' Instagram adds the town's and the shoe museum's accounts, whose
-# followers are visitors more than residents.)
+# In raw followers Toulouse leads, ahead of the région and the département; per inhabitant the
+# communes lead by far, while the département and the région count subscriptions for about a
+# tenth of their population or less. This is why raw follower counts ("le concours de la plus
+# grosse liste de fans") are not a comparison. (Romans' Instagram adds the town's and the shoe
+# museum's accounts, whose followers are visitors more than residents.)
 #
 # ## 3. Strategy fingerprints
 #
@@ -278,7 +278,7 @@ for row in pairwise[pairwise["separated"]].itertuples():
 
 # %% [markdown]
 # Per-inhabitant figures and per-follower rates tell different stories. Per inhabitant, the
-# interactions a collectivité collects each week (all networks) follow its audience size:
+# interactions a collectivité collects each week (all networks) broadly follow its audience size:
 
 # %%
 weeks = (END - posts["published_at"].min()) / pd.Timedelta(days=7)
@@ -325,9 +325,9 @@ assert sum(claims) <= max(1, round(0.15 * len(claims)))  # no systematic false r
 # - **Peers first.** Romans-sur-Isère and Saint-Dizier are the only like-for-like pair of the
 #   article (villes moyennes); Toulouse, the Val-de-Marne and the Grand Est each sit alone in
 #   their stratum and serve as scale.
-# - **Per inhabitant, per follower.** Raw follower counts rank the région first; per 1,000
-#   inhabitants the communes lead; per follower, engagement is of the same order everywhere on
-#   a given network.
+# - **Per inhabitant, per follower.** Raw follower counts rank Toulouse first, then the région
+#   and the département; per 1,000 inhabitants the communes lead; per follower, engagement is
+#   of the same order everywhere on a given network.
 # - **Targeting works as announced** in the panel: Toulouse's Facebook audience is about 20
 #   years older than its Instagram audience, with a tight interval that contains the planted
 #   gap; each network reaches the age group it aims at.

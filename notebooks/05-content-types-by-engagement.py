@@ -22,7 +22,7 @@
 # ## What you will need
 #
 # - The simulated panel `datasets/truth/posts.parquet` and `followers.parquet` (see
-#   `datasets/README.md`): 24,000 posts of the five collectivités, 2016–2019, with a planted
+#   `datasets/README.md`): some 22,600 posts of the five collectivités, 2016–2019, with a planted
 #   `topic` (heritage quizzes with many comments in Romans-sur-Isère, service alerts that get
 #   shared, LinkedIn job offers that get clicked, museum countdowns...) and French texts. The
 #   planted multipliers are in `truth/planted_effects.json` (`media_topic`).
@@ -231,8 +231,9 @@ assert by_topic.p_value < 0.001 and by_topic.ci_low > 0
 # - Normalised within each account and network, a village's posts and a région's posts can be
 #   put in the same engagement typology: *scrolled past*, *stand-outs*, and posts defined by the
 #   reaction they draw beyond their own level — comments, shares, clicks, likes.
-# - The planted content types are recovered: Romans' heritage quizzes fall mostly in the
-#   *conversation starters*, service alerts in *shared and relayed*.
+# - The planted content types are recovered: about half of Romans' heritage quizzes fall in the
+#   *conversation starters* (their largest cluster by far), and *shared and relayed* is the
+#   service alerts' largest cluster.
 # - Topic and media type are associated with the engagement profile, but moderately (Cramér's V
 #   about 0.2): most of a post's fate is not its topic — level effects (timing, virality,
 #   chance) dominate. The clearest pairs: links *make people click*, Snapchat stories only have

@@ -210,9 +210,10 @@ print(f"report written: {report.name} ({len(html.encode()) / 1e6:.1f} MB)")
 #
 # **Limits.** Indicators are only as complete as the exports: Instagram's Graph export and
 # LinkedIn's page export give no follower totals, and no standard export holds the reply times
-# of conversations. One collectivité's month is a few dozen posts: intervals are wide and
-# posting-time effects are rarely detectable on a single network; compare months with their
-# intervals, not their point values.
+# of conversations. One collectivité's month is a few dozen posts: intervals are wide, so
+# compare months with their intervals, not their point values. Even a year of one
+# collectivité's posts supports only the coarse additive view of posting times (one effect per
+# weekday, one per block of hours), not a slot-by-slot ranking (notebook 04, section 6).
 
 # %% [markdown]
 # ## References
