@@ -329,6 +329,7 @@ class Table:
         self._frame: np.ndarray | None = None
         self._cols: dict[int, pd.Series] = {}
         self._acols: dict = {}  # header position -> Arrow column, blanks as null
+        self._no_values = None  # the Arrow column of the positions without a value
         self._dayfirst = False
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
@@ -373,15 +374,21 @@ class Table:
         return name in self.fields
 
     def _arrow_position(self, p: int):
-        """All cells of one header position as an Arrow string column, blanks null (cached)."""
-        if p not in self._acols:
-            if p < len(self._columns):
-                self._acols[p] = _sniff.arrow_null_blanks(self._columns[p])
-            else:
-                import pyarrow as pa
+        """All cells of one header position as an Arrow string column, blanks null (cached).
 
-                kind = self._columns[0].type if self._columns else pa.string()
-                self._acols[p] = pa.chunked_array([pa.nulls(self._n, kind)])
+        Columns without a value (frequent: Meta exports carry many empty
+        columns) all share one null column, of the ``large_string`` type pandas
+        keeps: no memory per empty column.
+        """
+        if p not in self._acols:
+            col = _sniff.arrow_null_blanks(self._columns[p]) if p < len(self._columns) else None
+            if col is None or col.null_count == len(col):
+                if self._no_values is None:
+                    import pyarrow as pa
+
+                    self._no_values = pa.chunked_array([pa.nulls(self._n, pa.large_string())])
+                col = self._no_values
+            self._acols[p] = col
         return self._acols[p]
 
     def _position(self, p: int) -> pd.Series:
@@ -414,9 +421,12 @@ class Table:
 
         self._used.add(name)
         out = None
-        for p in pos:
+        for p in pos:  # bilingual duplicates: the first value present
             col = self._arrow_position(p)
-            out = col if out is None else pc.coalesce(out, col)
+            if out is None or out is self._no_values:
+                out = col
+            elif col is not self._no_values:
+                out = pc.coalesce(out, col)
         if keep_all or self._keep.all():
             return out
         return pc.filter(out, pa.array(self._keep))
@@ -448,7 +458,7 @@ class Table:
         self._columns, self._n = None, len(self._records)
         self.lines = np.asarray(list(lines), dtype="int64")
         self._keep = np.ones(self._n, dtype=bool)
-        self._frame, self._cols, self._acols = None, {}, {}
+        self._frame, self._cols, self._acols, self._no_values = None, {}, {}, None
         self.header = [str(h) for h in header]
         self.normalized = [_sniff.normalize_header(h) for h in self.header]
         self.fields = {h: [i] for i, h in enumerate(self.header)}
