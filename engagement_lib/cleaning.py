@@ -898,7 +898,10 @@ def _facebook_prefix(rows, raw, need, permalink, positions) -> pd.Series:
 
     Only when the export's sound IDs have that shape, or it has none: from the
     sound IDs' single page ID, else the row's ``account_id``, else the page
-    segment of the permalink (``facebook.com/<page id>/posts/...``, ``&id=``).
+    segment of the permalink (``facebook.com/<page id>/posts/...``, ``&id=``),
+    else — for links without a page, such as ``facebook.com/reel/<id>`` — the
+    single page ID that the other permalinks of the export agree on (an
+    export covers one page; two pages in the links leave the row bare).
     """
     sound = raw[~need]
     none = pd.Series(pd.NA, index=positions, dtype="str")
@@ -911,11 +914,20 @@ def _facebook_prefix(rows, raw, need, permalink, positions) -> pd.Series:
     if "account_id" in rows.columns:
         acc = _post_ids_as_text(rows["account_id"], len(rows)).iloc[positions]
         out = acc.where(acc.str.fullmatch(r"\d+").fillna(False).astype(bool))
-    links = permalink.iloc[positions]
-    page = links.str.extract(r"facebook\.com/(\d+)/(?:posts|videos|photos|reels?)/",
-                             expand=False)
-    page = page.fillna(links.str.extract(r"[?&]id=(\d+)", expand=False))
-    return out.fillna(page).astype("str")
+    page = _facebook_link_pages(permalink)
+    out = out.fillna(page.iloc[positions])
+    if out.isna().any():
+        pages = page.dropna().unique()
+        if len(pages) == 1:
+            out = out.fillna(pages[0])
+    return out.astype("str")
+
+
+def _facebook_link_pages(permalink: pd.Series) -> pd.Series:
+    """Numeric page ID in each Facebook permalink (``/<page id>/posts/``, ``&id=``), or NA."""
+    page = permalink.str.extract(r"facebook\.com/(\d+)/(?:posts|videos|photos|reels?)/",
+                                 expand=False)
+    return page.fillna(permalink.str.extract(r"[?&]id=(\d+)", expand=False))
 
 
 def _post_ids(rows, issues, network, n, log: _Log, counts: Counter,

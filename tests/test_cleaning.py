@@ -220,6 +220,30 @@ def test_mangled_ids_are_rekeyed_from_the_permalink(network, mangled, permalink,
     assert len(data.quarantine) == 0
 
 
+@pytest.mark.parametrize(
+    ("links", "expected_reel"),
+    [
+        # the page ID of the sibling post links is the export's page: the reel gets it
+        (["https://www.facebook.com/880179039056911/posts/900331371240993",
+          "https://www.facebook.com/880179039056911/videos/900331371240994/"],
+         "880179039056911_900334756740590"),
+        # two pages in the links: no single page to borrow, the reel stays bare
+        (["https://www.facebook.com/880179039056911/posts/900331371240993",
+          "https://www.facebook.com/111111111111111/posts/900331371240994"],
+         "900334756740590"),
+    ],
+)
+def test_reel_without_page_in_its_link_borrows_the_page_of_the_export(links, expected_reel):
+    """A whole Business Suite file mangled by Excel (IDs and Page ID alike): a Reel's
+    permalink, facebook.com/reel/<id>, has no page segment."""
+    rows = posts(post_id=["9.00331E+14", "9.00331E+14", "9.00335E+14"],
+                 permalink=[*links, "https://www.facebook.com/reel/900334756740590"])
+    data = clean(raw(rows, network="facebook", path="c/facebook/acc/e.csv"))
+    assert expected_reel in set(data.posts["post_id"])
+    assert data.report.totals["ids_rekeyed"] == 3
+    assert len(data.quarantine) == 0
+
+
 def test_mangled_id_blanked_by_the_reader_is_recovered_from_its_issue():
     rows = posts(post_id=["42", None],
                  permalink=[None, "https://www.facebook.com/v/posts/122158123456789012"])

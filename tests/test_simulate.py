@@ -150,7 +150,11 @@ def test_identifiers_are_platform_shaped(panel):
     assert (act == li["published_at"].astype("int64").to_numpy() // 1000).all()
     fb = p[p["network"] == "facebook"]
     assert fb["post_id"].str.match(r"^\d{15}_\d{15,16}$").all()
-    assert (fb["permalink"].str.split("/posts/").str[1] == fb["post_id"].str.split("_").str[1]).all()
+    in_link = fb["permalink"].str.extract(r"/(?:posts|reel|videos)/(\d+)", expand=False)
+    assert (in_link == fb["post_id"].str.split("_").str[1]).all()
+    kinds = fb["media_type"].astype(str)
+    assert fb["permalink"][kinds == "reel"].str.contains("/reel/").all()
+    assert fb["permalink"][kinds.isin(["video", "live"])].str.contains("/videos/").all()
     assert p.loc[p["network"] == "youtube", "post_id"].str.match(r"^[A-Za-z0-9_-]{11}$").all()
 
 

@@ -57,6 +57,7 @@ def make_post_ids(
     handles: list[str],
     page_ids: list[str],
     rng: np.random.Generator,
+    media: np.ndarray | None = None,
 ) -> tuple[pa.Array, pa.Array]:
     """Return ``(post_id, permalink)`` arrays for posts of one network.
 
@@ -71,6 +72,12 @@ def make_post_ids(
     handles, page_ids : list of str
         Per account: the handle used in URLs and the numeric page id.
     rng : numpy.random.Generator
+    media : ndarray of str, optional
+        Media type of each post: Facebook reels get ``facebook.com/reel/<id>``
+        (no page in the link, as on the platform), videos and lives
+        ``facebook.com/<page>/videos/<id>/``; Instagram reels
+        ``instagram.com/reel/<shortcode>/``. Without it every link is a post link.
+        The random draws do not depend on it.
     """
     n = len(epoch_ms)
     handle = pc.take(pa.array(handles, pa.string()), pa.array(account_codes))
@@ -82,14 +89,23 @@ def make_post_ids(
         s = _str(local)
         pid = _join(page, "_", s)
         link = _join("https://www.facebook.com/", page, "/posts/", s)
+        if media is not None:
+            reel = _join("https://www.facebook.com/reel/", s)
+            video = _join("https://www.facebook.com/", page, "/videos/", s, "/")
+            kind = np.asarray(media, dtype=object)
+            link = pc.if_else(pa.array(kind == "reel"), reel, link)
+            link = pc.if_else(pa.array(np.isin(kind, ["video", "live"])), video, link)
     elif network == "instagram":
-        media = 17_800_000_000_000_000 + (sec - 1_420_070_400) * 10_000 + rng.integers(0, 10_000, n)
-        media = _unique_within(np.zeros(n, dtype=np.int64), media)
-        pid = _str(media)
+        media_id = 17_800_000_000_000_000 + (sec - 1_420_070_400) * 10_000 + rng.integers(0, 10_000, n)
+        media_id = _unique_within(np.zeros(n, dtype=np.int64), media_id)
+        pid = _str(media_id)
         code = _B64[rng.integers(0, 64, size=(n, 11))]
         code[:, 0] = "B"
         short = pa.array(["".join(row) for row in code], pa.string())
         link = _join("https://www.instagram.com/p/", short, "/")
+        if media is not None:
+            reel = _join("https://www.instagram.com/reel/", short, "/")
+            link = pc.if_else(pa.array(np.asarray(media, dtype=object) == "reel"), reel, link)
     elif network == "x":
         snow = ((epoch_ms - X_EPOCH_MS) << 22) | rng.integers(0, 1 << 22, n)
         snow = _unique_within(np.zeros(n, dtype=np.int64), snow)

@@ -684,7 +684,8 @@ class _Simulation:
             rows = np.flatnonzero(net == n)
             if rows.size == 0:
                 continue
-            pid, link = make_post_ids(n, ms[rows], acc[rows], handles, pages, rng)
+            pid, link = make_post_ids(n, ms[rows], acc[rows], handles, pages, rng,
+                                      media=np.asarray(_MEDIA, dtype=object)[media[rows]])
             pid_parts.append(pid)
             link_parts.append(link.cast(pa.string()))
             positions.append(rows)
