@@ -8,9 +8,9 @@ The columnar fast path (:mod:`._columnar`) hands the body of a large export to
 own multi-threaded reader has to find block boundaries by a serial quote-aware
 pass and was slower than one thread. This module finds boundaries itself, with
 numpy over the raw bytes (in parallel threads: numpy releases the GIL), and the
-caller parses the pieces in parallel threads, each with the same options as the
-whole range, one thread per piece (pyarrow releases the GIL too), then stacks
-the tables.
+caller parses the pieces in parallel threads (:mod:`._threads`), each with the
+same options as the whole range, one thread per piece (pyarrow releases the GIL
+too), then stacks the tables.
 
 What is found
 -------------
@@ -61,13 +61,13 @@ character), and the caller then takes the careful path in both cases.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Scan", "scan", "workers", "in_parallel"]
+from ._threads import in_parallel, workers
+
+__all__ = ["Scan", "scan"]
 
 #: Bytes per numpy scanning step (bounded memory: a few arrays of this size).
 STEP = 8 << 20
@@ -96,24 +96,6 @@ class Scan:
 
     line_feeds: int
     cuts: list[int]
-
-
-def workers() -> int:
-    """Threads to use: the CPUs this process may run on (at most 8)."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        n = os.cpu_count() or 1
-    return max(1, min(n, 8))
-
-
-def in_parallel(func, items, threads: int) -> list:
-    """``[func(x) for x in items]`` on ``threads`` threads (in order; the first error raised)."""
-    items = list(items)
-    if threads <= 1 or len(items) <= 1:
-        return [func(x) for x in items]
-    with ThreadPoolExecutor(max_workers=min(threads, len(items))) as pool:
-        return list(pool.map(func, items))
 
 
 def _counts(view, a: int, b: int) -> tuple[int, int]:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _chunks, _sniff
+from . import _chunks, _sniff, _threads
 
 __all__ = ["Head", "head", "body", "HEAD_LINES"]
 
@@ -189,8 +189,13 @@ def _last_record_ok(data: bytes, start: int, end: int, delimiter: str, width: in
 
 
 def _parse_pieces(data, bounds: list[int], names: list[str], delimiter: str):
-    """``data[bounds[0]:bounds[-1]]`` as one Arrow table of strings, the pieces between
-    consecutive bounds (whole records, see :mod:`._chunks`) parsed in parallel threads."""
+    """``data[bounds[0]:bounds[-1]]`` as Arrow string columns, the pieces between
+    consecutive bounds (whole records, see :mod:`._chunks`) parsed in parallel threads.
+
+    Returns (columns, nulled): the raw columns, and the same with blank cells null
+    (:func:`_sniff.arrow_null_blanks`, a property of each cell, so computed piece by
+    piece in the same threads).
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -203,11 +208,17 @@ def _parse_pieces(data, bounds: list[int], names: list[str], delimiter: str):
                                    strings_can_be_null=False, check_utf8=True)
 
     def piece(k: int):
-        return pacsv.read_csv(pa.BufferReader(whole[bounds[k]:bounds[k + 1]]),
-                              read_options=read, parse_options=parse, convert_options=convert)
+        table = pacsv.read_csv(pa.BufferReader(whole[bounds[k]:bounds[k + 1]]),
+                               read_options=read, parse_options=parse, convert_options=convert)
+        return table.columns, [_sniff.arrow_null_blanks(c) for c in table.columns]
 
-    tables = _chunks.in_parallel(piece, range(len(bounds) - 1), _chunks.workers())
-    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    got = _threads.in_parallel(piece, range(len(bounds) - 1), _threads.workers())
+
+    def stack(cols):
+        return pa.chunked_array([ch for c in cols for ch in c.chunks], type=pa.string())
+
+    return ([stack(raw[i] for raw, _ in got) for i in range(len(names))],
+            [stack(nulled[i] for _, nulled in got) for i in range(len(names))])
 
 
 def body(data: bytes, hd: Head, header_index: int, width: int):
@@ -226,10 +237,12 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
 
     Returns
     -------
-    (columns, lines) or None
+    (columns, lines, nulled) or None
         ``columns``: one ``pyarrow.ChunkedArray`` of strings per header
-        position; ``lines``: int64 array of 1-based physical lines. None when
-        the careful path must read the file.
+        position; ``lines``: int64 array of 1-based physical lines;
+        ``nulled``: ``columns`` with blank cells null
+        (:func:`_sniff.arrow_null_blanks`). None when the careful path must
+        read the file.
     """
     import pyarrow as pa
 
@@ -245,16 +258,14 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
         end -= 1
     names = [f"c{i}" for i in range(width)]
     if end <= start:
-        return [pa.chunked_array([], type=pa.string()) for _ in names], \
-            np.zeros(0, np.int64)
+        empty = [pa.chunked_array([], type=pa.string()) for _ in names]
+        return empty, np.zeros(0, np.int64), empty
     found = _chunks.scan(data, start, end, hd.delimiter)
     bounds = [start, *found.cuts, end]
     try:
-        table = _parse_pieces(data, bounds, names, hd.delimiter)
+        columns, nulled = _parse_pieces(data, bounds, names, hd.delimiter)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a row of another width, invalid UTF-8...: the careful path says what
-    columns = table.columns
-    del table
     n = len(columns[0])
     if n == 0:
         return None
@@ -280,4 +291,4 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
     last = start if last < 0 else last + 1
     if not _last_record_ok(data, last, end, hd.delimiter, width):
         return None
-    return columns, lines
+    return columns, lines, nulled

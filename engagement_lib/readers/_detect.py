@@ -238,12 +238,12 @@ def _columnar_table(data, path, *, timezone, layout: Layout | None) -> Table | N
     got = _columnar.body(data, hd, h, len(header))
     if got is None:
         return None
-    columns, lines = got
+    columns, lines, nulled = got
     pre = [{"source_row": ln, "reason": "note line before the header"} for ln in hd.lines[:h]]
     return Table(path=path, kind="csv", layout=lay, header=header, columns=columns,
-                 lines=lines, header_line=hd.lines[h], timezone=timezone, pre_skipped=pre,
-                 preamble=hd.rows[:h], encoding=hd.encoding, delimiter=hd.delimiter,
-                 decimal="," if hd.delimiter == ";" else None)
+                 nulled=nulled, lines=lines, header_line=hd.lines[h], timezone=timezone,
+                 pre_skipped=pre, preamble=hd.rows[:h], encoding=hd.encoding,
+                 delimiter=hd.delimiter, decimal="," if hd.delimiter == ";" else None)
 
 
 def _read_csv_columnar(data: bytes, path, *, timezone, layout: Layout | None):

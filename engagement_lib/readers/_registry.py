@@ -77,7 +77,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _sniff
+from . import _sniff, _threads
 from ._base import ISSUE_COLUMNS, SKIPPED_COLUMNS, RawExport
 
 __all__ = [
@@ -289,18 +289,20 @@ class Table:
     columnar : bool
         True when the cells are held as Arrow string columns (``columns=``, the
         fast path of large clean CSV files): the helpers then work vectorised,
-        with the same results as on ``records``.
+        with the same results as on ``records``. ``nulled=`` may give the same
+        columns with blank cells already null (computed in the parsing threads).
     """
 
     def __init__(self, *, path, kind, layout: Layout | None = None, header=(), records=(),
                  lines=(), header_line=None, encoding=None, delimiter=None, sheet=None,
                  workbook=None, properties=None, json=None, timezone="Europe/Paris",
-                 decimal=None, pre_skipped=(), preamble=(), columns=None):
+                 decimal=None, pre_skipped=(), preamble=(), columns=None, nulled=None):
         self.path = str(path)
         self.kind = kind
         self.layout = layout
         self.header = [("" if h is None else str(h)) for h in header]
         self.normalized = [_sniff.normalize_header(h) for h in self.header]
+        self._nulled = None if nulled is None else list(nulled)
         if columns is not None:
             self._records = None
             self._columns = list(columns)
@@ -381,7 +383,10 @@ class Table:
         keeps: no memory per empty column.
         """
         if p not in self._acols:
-            col = _sniff.arrow_null_blanks(self._columns[p]) if p < len(self._columns) else None
+            col = None
+            if p < len(self._columns):
+                col = self._nulled[p] if self._nulled is not None else \
+                    _sniff.arrow_null_blanks(self._columns[p])
             if col is None or col.null_count == len(col):
                 if self._no_values is None:
                     import pyarrow as pa
@@ -459,6 +464,7 @@ class Table:
         self.lines = np.asarray(list(lines), dtype="int64")
         self._keep = np.ones(self._n, dtype=bool)
         self._frame, self._cols, self._acols, self._no_values = None, {}, {}, None
+        self._nulled = None
         self.header = [str(h) for h in header]
         self.normalized = [_sniff.normalize_header(h) for h in self.header]
         self.fields = {h: [i] for i, h in enumerate(self.header)}
@@ -598,10 +604,14 @@ class Table:
                 col = self._arrow_position(i)
                 if not self._keep.all():
                     col = pc.filter(col, pa.array(self._keep))
-                out[name] = _str_series(col)
+                out[name] = col  # made a Series below, all at once
                 continue
             col = self.raw_position(i)
             out[name] = col.where(col.isna(), col.astype(str)).astype("str")
+        if self.columnar:  # Arrow → pandas (a copy of the offsets each): on parallel threads
+            names = list(out)
+            out = dict(zip(names, _threads.in_parallel(_str_series, out.values(),
+                                                       _threads.workers()), strict=True))
         return pd.DataFrame(out, index=range(int(self._keep.sum())), copy=False)
 
     def consume(self, sheet: str) -> None:

@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import METRICS
-from . import _sniff
+from . import _sniff, _threads
 from ._registry import Layout, Table, register
 
 __all__ = ["LEGACY_COLUMNS", "MBS_FACEBOOK_COLUMNS", "MBS_INSTAGRAM_COLUMNS",
@@ -389,17 +389,28 @@ def _longer(a: pd.Series, b: pd.Series) -> pd.Series:
     return _where((la >= lb).to_numpy(), a.astype("str"), b.astype("str"))
 
 
-def _longer_text(table: Table, first: str, second: str) -> pd.Series:
+def _longer_text(table: Table, first: str, second: str):
     """``_longer(table.texts(first), table.texts(second))``: per row the longer text
     (in characters, surrounding spaces left out; ``first`` on ties, missing = -1).
 
-    On a columnar table the lengths of the stripped cells are computed without
-    stripping whole columns, the raw cells are picked, and only the picked column
-    is stripped (one copy of the text instead of three).
+    Returns a function giving the ``str`` Series: on a columnar table the column
+    is built on another thread meanwhile (:func:`_longer_cells`, Arrow kernels
+    that release the GIL), else at once.
     """
     a, b = table.cells(first), table.cells(second)
     if a is None or b is None or not _sniff.is_arrow(a):
-        return _longer(table.texts(first), table.texts(second))
+        got = _longer(table.texts(first), table.texts(second))
+        return lambda: got
+    return _threads.background(_longer_cells, a, b)
+
+
+def _longer_cells(a, b) -> pd.Series:
+    """:func:`_longer` on two Arrow string columns (blanks null).
+
+    The lengths of the stripped cells are computed without stripping whole
+    columns, the raw cells are picked, and only the picked column is stripped
+    (one copy of the text instead of three).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -510,26 +521,36 @@ def _page_ids(table: Table) -> tuple[pd.Series, np.ndarray] | None:
     return pages.where(ok, mode).astype("str"), np.ones(len(pages), dtype=bool)
 
 
-def _prefix_page(table: Table, post_ids: pd.Series, got) -> pd.Series:
-    """``{page_id}_{post_id}`` for bare Facebook IDs when the page ID is known."""
+def _prefix_page(table: Table, post_ids: pd.Series, got):
+    """``{page_id}_{post_id}`` for bare Facebook IDs when the page ID is known.
+
+    Returns a function giving the IDs (the joined IDs are built on another
+    thread meanwhile).
+    """
     if got is None or not got[1].any():
-        return post_ids
+        return lambda: post_ids
     pages = got[0]
     bare = post_ids.notna() & ~post_ids.str.contains("_", regex=False).fillna(True) & \
         ~pd.Series(table.mangled, index=post_ids.index)
     if not bare.any():
-        return post_ids.astype("str")
+        ids = post_ids.astype("str")
+        return lambda: ids
+    return _threads.background(_prefixed, pages, post_ids, bare.to_numpy())
+
+
+def _prefixed(pages: pd.Series, post_ids: pd.Series, bare: np.ndarray) -> pd.Series:
     prefixed = _joined(pages.astype("str"), post_ids.astype("str"), "_")
     if bare.all():
         return prefixed.astype("str")
-    return _where(bare.to_numpy(), prefixed, post_ids.astype("str"))
+    return _where(bare, prefixed, post_ids.astype("str"))
 
 
 def _parse_mbs_facebook(table: Table):
+    text = _longer_text(table, "title", "description")  # built meanwhile
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
     pages = _page_ids(table)
-    post_ids = _prefix_page(table, table.ids("post_id"), pages)
+    post_ids = _prefix_page(table, table.ids("post_id"), pages)  # built meanwhile
     views = table.ints("views")
     impressions = table.ints("impressions")
     era = "views" if table.has("views") else "impressions" if table.has("impressions") else None
@@ -538,11 +559,12 @@ def _parse_mbs_facebook(table: Table):
         clicks = _sum_ints(table, "link_clicks", "other_clicks", column="clicks")
     likes = table.ints("reactions", column="likes")
     account = table.texts("page_name")
+    n = len(published)
     rows = pd.DataFrame({
-        "post_id": post_ids,
+        "post_id": post_ids(),
         "published_at": published,
         "media_type": table.texts("post_type"),
-        "text": _longer_text(table, "title", "description"),
+        "text": text(),
         "permalink": table.texts("permalink"),
         "account": account,
         "account_id": pages[0] if pages is not None else pd.NA,
@@ -555,9 +577,8 @@ def _parse_mbs_facebook(table: Table):
         "comments": table.ints("comments"),
         "shares": table.ints("shares"),
         "clicks": clicks,
+        **{metric: _na_ints(n).array for metric in ("saves", "follows", "completions")},
     }, copy=False)
-    for metric in ("saves", "follows", "completions"):
-        rows[metric] = _na_ints(len(rows)).array
     rows.insert(0, "source_row", table.source_rows)
     rows = _daily_rows(table, rows, lifetime)
     return table.result(rows, language=table.language, metric_era=era)
