@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engagement_lib import clean
 from engagement_lib.errors import ExportFormatError
 from engagement_lib.readers import read_export
 from engagement_lib.readers.youtube import parse_hms
@@ -189,3 +190,84 @@ def test_unknown_table_names_the_closest_layout(tmp_path):
     with pytest.raises(ExportFormatError) as err:
         read_export(p)
     assert "youtube_studio_table" in str(err.value) and str(p) in str(err.value)
+
+
+# ---------------------------------------------------------------------------
+# Quirks of real Studio downloads (headers copied from real 'Table data.csv' files)
+# ---------------------------------------------------------------------------
+
+
+def test_real_date_table_skips_total_and_durations(tmp_path):
+    """'Table data.csv' exported with Date as its dimension (a real header)."""
+    d = tmp_path / "Content 2024-04-23_2024-11-26 Ville"
+    d.mkdir()
+    p = d / "Table data.csv"
+    p.write_text("Date,Views,Watch time (hours),Average view duration,Estimated revenue (USD)\n"
+                 "Total,100323960,19346284.5196,0:11:34,608682.648\n"
+                 "2024-11-26,171037,51015.5181,0:17:53,1769.498\n"
+                 "2024-11-25,176898,53665.4238,0:18:12,1702.493\n"
+                 "2024-04-23,409979,45059,0:06:35,1515.058\n", encoding="utf-8")
+    got = _one(p, "youtube_studio_chart")
+    assert got.table == "page_metrics"
+    assert got.issues.empty, got.issues
+    assert got.skipped_rows["source_row"].tolist() == [2]
+    assert got.rows["metric"].unique().tolist() == ["Views"]
+    assert got.rows["value"].tolist() == [171037, 176898, 409979]
+    assert got.rows["date"].tolist() == [pd.Timestamp(x, tz="UTC") for x in
+                                         ("2024-11-26", "2024-11-25", "2024-04-23")]
+    assert any("Average view duration" in w for w in got.warnings)
+
+
+REAL_TABLE_HEADER_2026 = (
+    "Content,Video title,Video publish time,Duration,Engaged views,Average percentage viewed (%),"
+    "Stayed to watch (%),Unique viewers,Average views per viewer,New viewers,Returning viewers,"
+    "Casual viewers,Regular viewers,Hypes,Hype points,Subscribers gained,Subscribers lost,Likes,"
+    "Dislikes,Likes (vs dislikes) (%),Shares,Comments added,Post subscribers,Views,"
+    "Watch time (hours),Subscribers,Average view duration,Impressions,"
+    "Impressions click-through rate (%)"
+)
+
+
+def test_negative_period_totals_are_missing_not_quarantined(tmp_path):
+    """Likes over the report's range can be net negative for an older video (seen: -27)."""
+    p = tmp_path / "Table data.csv"
+    p.write_text(
+        REAL_TABLE_HEADER_2026 + "\n"
+        "Total,,,,2055891,26.05,59.3,1030039,1.9959,563296,446188,385566,60622,796,231040,"
+        "17706,2572,103060,1021,99.02,27879,2456,45,2649669,228169.5347,15134,0:06:39,27964676,"
+        "4.34\n"
+        "VnDdopZqZzM,Conseil municipal,\"Feb 16, 2025\",896,3456,25.24,,2761,1.2517,499,2236,"
+        "1853,383,0,0,18,0,-27,-8,77.14,57,6,0,3456,217.1271,18,0:03:46,46213,4.77\n"
+        " -lEbeUeMiSI,Marché de Noël,\"Nov 9, 2025\",1184,72339,22.21,,58287,1.2411,26475,31521,"
+        "28389,3132,0,0,556,12,1548,37,97.67,1712,59,0,72339,5283.8535,544,0:04:22,1004150,"
+        "5.45\n", encoding="utf-8")
+    got = _one(p, "youtube_studio_table")
+    assert got.issues.empty
+    assert got.rows["post_id"].tolist() == ["VnDdopZqZzM", "-lEbeUeMiSI"]
+    assert got.rows["likes"].isna().tolist() == [True, False]
+    assert got.rows["likes"].iloc[1] == 1548
+    assert got.rows["extra:likes"].tolist() == ["-27", "1548"]
+    assert got.rows["views"].tolist() == [3456, 72339]
+    assert got.rows["shares"].tolist() == [57, 1712]
+    assert any("negative" in w and "'Likes'" in w for w in got.warnings)
+    data = clean([got], collectivite="romans", account="ville")
+    assert len(data.posts) == 2 and data.quarantine.empty
+
+
+def test_shown_in_feed_marks_shorts(tmp_path):
+    p = tmp_path / "Table data.csv"
+    p.write_text(
+        "Content,Video title,Video publish time,New viewers,Returning viewers,Likes,"
+        "Subscribers gained,Shown in feed,Viewed (vs. swiped away) (%),"
+        "Average percentage viewed (%),Views,Watch time (hours),Subscribers,Impressions,"
+        "Impressions click-through rate (%)\n"
+        "Total,,,0,0,3562,265,253186,38.21,83.8,97004,375.6609,222,17949,5.19\n"
+        "M1fTBQ96BRM,Un short,\"Dec 15, 2023\",,,134,3,11304,42.68,102.69,4835,19.3082,3,618,"
+        "4.53\n"
+        "n1jO45BBHqc,Une vidéo,\"Aug 11, 2021\",,,4,1,0,,26.54,56,0.7224,1,271,14.02\n",
+        encoding="utf-8")
+    got = _one(p, "youtube_studio_table")
+    assert got.issues.empty
+    assert got.rows["media_type"].tolist() == ["short", "video"]
+    assert got.rows["likes"].tolist() == [134, 4]
+    assert got.rows["follows"].tolist() == [3, 1]

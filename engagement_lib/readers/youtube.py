@@ -21,8 +21,14 @@ tableaux.csv``) → posts
     * ``Duration`` (seconds), ``Watch time (hours)``, CTR and percentage columns (in
       percent) are kept raw as ``extra:``; ``Average view duration`` (``H:MM:SS``) is
       also given in seconds as ``extra:average view duration (s)``.
-    * ``media_type`` is the raw label ``"video"`` (Studio does not tell Shorts apart in
-      this table; cleaning may use the duration).
+    * Values are totals **over the date range of the report**, not lifetime totals:
+      a video published before the range can have a negative net count of likes,
+      comments or shares in it (real exports show ``Likes`` = ``-27``). A negative
+      count is not a count of likes: it is left <NA> (the raw value stays in its
+      ``extra:`` column) and a warning says how many cells.
+    * ``media_type`` is the raw label ``"short"`` for rows with ``Shown in feed`` > 0
+      (Studio's number of times a *Short* was shown in the Shorts feed), else
+      ``"video"`` (Studio has no type column; cleaning may use the duration).
 ``youtube_studio_chart`` — ``Chart data.csv`` → followers
     ``Date,<metric>`` (channel total) or ``Date,Content,Video title,Video publish
     time,Duration,<metric>`` (per video). Only a channel-total subscriber series fits
@@ -32,8 +38,11 @@ tableaux.csv``) → posts
     ``Date`` is kept as a UTC midnight. A channel-total chart of another whole-number
     metric (views, impressions…) is returned as a non-canonical long ``page_metrics``
     table (``date``, ``metric``, ``value``) like Meta's daily series; fractional
-    series (watch time in hours, percentages) and per-video series feed no table:
-    their rows are counted in ``skipped_rows`` with that reason.
+    series (watch time in hours, percentages, ``H:MM:SS`` durations) and per-video
+    series feed no table: their rows are counted in ``skipped_rows`` with that reason.
+    The same goes for a ``Table data.csv`` exported with *Date* as its dimension
+    (``Date,Views,Watch time (hours),Average view duration,…``); its ``Total`` row
+    (``Date`` = ``Total``) is skipped as a summary row.
 
 French headers: ``Vues``, ``Durée de visionnage (heures)``, ``Taux de clics par
 impression (%)``, ``Durée moyenne d'une vue``, ``Spectateurs uniques``, ``Nouveaux
@@ -82,6 +91,7 @@ _COMMON = {
     "follows": ["Subscribers gained", "Abonnés gagnés", "New subscribers", "Nouveaux abonnés"],
     "subscribers_lost": ["Subscribers lost", "Abonnés perdus"],
     "subscribers": ["Subscribers", "Abonnés"],
+    "shown_in_feed": ["Shown in feed", "Affichages dans le flux"],
 }
 
 #: Field → header variants of ``Table data.csv``.
@@ -111,11 +121,41 @@ def parse_hms(value) -> float | None:
     return float(out) + (float(f"0.{frac}") if frac else 0.0)
 
 
-def _skip_total(table: Table) -> None:
-    ids = table.all_rows("post_id")
+def _skip_total(table: Table, field: str = "post_id") -> None:
+    ids = table.all_rows(field)
     if ids is not None:
         norm = ids.map(lambda v: _sniff.normalize_header(v) if isinstance(v, str) else "")
         table.skip(norm.isin(["total", "totaux"]).to_numpy(), "YouTube 'Total' summary row")
+
+
+_NET = ("likes", "comments", "shares")
+
+
+def _net_counts(table: Table, rows: pd.DataFrame) -> pd.DataFrame:
+    """Negative period totals (net of removals) are not counts: <NA>, raw kept, warned."""
+    found, fields = [], []
+    for canon in _NET:
+        if canon not in rows:
+            continue
+        neg = (rows[canon] < 0).fillna(False).to_numpy(dtype=bool)
+        if neg.any():
+            found.append(f"{int(neg.sum())} in {_column_header(table, canon)!r}")
+            fields.append(canon)
+            rows[canon] = rows[canon].mask(neg)
+    if found:
+        table.warn("negative totals over the report's date range (removals outnumber additions "
+                   "for a video published earlier): " + ", ".join(found) + " left missing, "
+                   "raw values kept in the extra: columns")
+        rows = keep_raw(table, rows, fields)
+    return rows
+
+
+def _media_types(table: Table, n: int) -> pd.Series:
+    if not table.has("shown_in_feed"):
+        return pd.Series(["video"] * n, dtype="str")
+    shown, _ = _sniff.to_integers(table.raw("shown_in_feed"), decimal=None)
+    short = (shown > 0).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(np.where(short, "short", "video"), dtype="str")
 
 
 def _column_header(table: Table, field: str) -> str:
@@ -131,7 +171,7 @@ def _parse_table(table: Table):
         {
             "post_id": ids,
             "published_at": published,
-            "media_type": pd.Series(["video"] * n, dtype="str"),
+            "media_type": _media_types(table, n),
             "text": table.texts("title"),
             "permalink": ids.map(
                 lambda v: None if pd.isna(v) else f"https://www.youtube.com/watch?v={v}"
@@ -142,6 +182,7 @@ def _parse_table(table: Table):
     for canon in ("impressions", "reach", "views", "likes", "comments", "shares", "follows"):
         if table.has(canon):
             rows[canon] = counts(table, canon, column=_column_header(table, canon))
+    rows = _net_counts(table, rows)
     rows[PRECISION] = pd.Series(np.where(has_time, "exact", "day"), dtype="str")
     if table.has("avd"):
         secs = table.raw("avd").map(parse_hms)
@@ -174,6 +215,7 @@ def _parse_chart(table: Table):
                               "lost_followers": pd.Series(dtype="Int64")})
         return table.result(empty, table="followers", timezone="UTC",
                             exported_at=exported, extras=False)
+    _skip_total(table, "date")
     day = day_labels(parse_dates(table, "date", "Date")[0])
     n = len(day)
     if not sub:
@@ -203,6 +245,10 @@ def _page_metrics(table: Table, day: pd.Series, exported):
         if p in date_pos or not header.strip():
             continue
         raw = table.raw_position(p)
+        filled = raw[~raw.map(_sniff.is_blank)]
+        if len(filled) and filled.map(lambda v: parse_hms(v) is not None).all():
+            fractional.append(header)  # H:MM:SS durations (average view duration)
+            continue
         nums, bad = _sniff.to_numbers(raw, decimal=None)
         if ((nums - nums.round()).abs() > 1e-9).any():
             fractional.append(header)
@@ -213,7 +259,7 @@ def _page_metrics(table: Table, day: pd.Series, exported):
                                    "metric": header, "value": vals}))
     if fractional and not parts:
         table.skip(np.ones(len(table.records), dtype=bool),
-                   f"channel daily series of {', '.join(fractional)} (not whole numbers): "
+                   f"channel daily series of {', '.join(fractional)} (not counts): "
                    "feeds no canonical table")
     elif fractional:
         table.warn(f"fractional daily series not kept: {', '.join(fractional)}")
