@@ -265,3 +265,77 @@ def test_row_with_extra_fields_names_its_line(tmp_path):
     with pytest.raises(ExportFormatError) as err:
         read_export(path)
     assert err.value.line == 3 and str(path) in str(err.value)
+
+
+# ---------------------------------------------------------------------------
+# Quirks seen in real analytics.twitter.com downloads (rOpenSci's monthly
+# tweet_activity_metrics_*.csv, 2016-2021): the header below is theirs, verbatim.
+# ---------------------------------------------------------------------------
+
+REAL_CLASSIC_HEADER = (
+    '"Tweet id","Tweet permalink","Tweet text","time","impressions","engagements",'
+    '"engagement rate","retweets","replies","likes","user profile clicks","url clicks",'
+    '"hashtag clicks","detail expands","permalink clicks","app opens","app installs",'
+    '"follows","email tweet","dial phone","media views","media engagements",'
+    '"promoted impressions","promoted engagements","promoted engagement rate",'
+    '"promoted retweets","promoted replies","promoted likes","promoted user profile clicks",'
+    '"promoted url clicks","promoted hashtag clicks","promoted detail expands",'
+    '"promoted permalink clicks","promoted app opens","promoted app installs",'
+    '"promoted follows","promoted email tweet","promoted dial phone","promoted media views",'
+    '"promoted media engagements"'
+)
+_NOT_PROMOTED = ",".join(['"-"'] * 18)
+
+
+def _classic_line(tweet_id, text, time, organic):
+    cells = [tweet_id, f"https://twitter.com/Ville_Test/status/{tweet_id}", text, time, *organic]
+    return ",".join(f'"{c}"' for c in cells) + "," + _NOT_PROMOTED
+
+
+def test_real_classic_export_quirks(tmp_path):
+    """Quoted newlines, HTML entities, doubled quotes, float counts, '-' promoted cells."""
+    organic_a = ["4922.0", "42.0", "0.008533116619260463", "6.0", "0.0", "8.0", "0.0", "5.0",
+                 "0.0", "12.0", "0.0", "0", "0", "0", "0", "0", "11", "11"]
+    organic_b = ["3125.0", "31.0", "0.00992", "3.0", "0.0", "2.0", "5.0", "15.0", "0.0", "6.0",
+                 "0.0", "0", "0", "1", "0", "0", "0", "0"]
+    text_a = "Conseil municipal &amp; budget\n\nhttps://t.co/abc\n\n#Toulouse"
+    text_b = 'Question : ""est-ce ouvert ?"" &lt;3 &gt; merci'
+    p = tmp_path / "tweet_activity_metrics_Ville_Test_20210601_20210701_fr.csv"
+    p.write_text("\n".join([
+        REAL_CLASSIC_HEADER,
+        _classic_line("1410251783897686017", text_a, "2021-06-30 15:00 +0000", organic_a),
+        _classic_line("1403009056004997125", text_b, "2021-06-10 15:20 +0000", organic_b),
+    ]) + "\n", encoding="utf-8")
+    (got,) = read_export(p)
+    assert got.layout == "x_tweet_activity" and got.issues.empty and not got.warnings
+    rows = got.rows
+    # the first record spans 5 physical lines: the second starts on line 7
+    assert rows["source_row"].tolist() == [2, 7]
+    assert rows["text"].tolist() == [
+        "Conseil municipal & budget\n\nhttps://t.co/abc\n\n#Toulouse",
+        'Question : "est-ce ouvert ?" <3 > merci',
+    ]
+    assert rows["published_at"].tolist() == [pd.Timestamp("2021-06-30 15:00", tz="UTC"),
+                                              pd.Timestamp("2021-06-10 15:20", tz="UTC")]
+    assert rows["impressions"].tolist() == [4922, 3125]
+    assert rows["likes"].tolist() == [8, 2]
+    assert rows["shares"].tolist() == [6, 3]  # retweets
+    assert rows["clicks"].tolist() == [5, 15]  # url clicks
+    assert rows["follows"].tolist() == [0, 1]
+    assert rows["views"].tolist() == [11, 0]  # media views
+    assert rows["is_paid"].tolist() == [False, False]  # every promoted cell is "-"
+    assert rows["account"].tolist() == ["Ville_Test", "Ville_Test"]
+
+
+def test_account_from_the_permalink_handle_unless_it_is_a_web_link(tmp_path):
+    p = tmp_path / "x.csv"
+    organic = ["10.0", "1.0", "0.1", "0.0", "0.0", "1.0", "0.0", "0.0", "0.0", "0.0", "0.0",
+               "0", "0", "0", "0", "0", "0", "0"]
+    line = _classic_line("1410251783897686017", "a", "2021-06-30 15:00 +0000", organic)
+    web = line.replace("twitter.com/Ville_Test/status", "twitter.com/i/web/status")
+    p.write_text("\n".join([REAL_CLASSIC_HEADER, line, web.replace("1410251783897686017",
+                                                                   "1410251783897686018")])
+                 + "\n", encoding="utf-8")
+    (got,) = read_export(p)
+    assert got.rows["account"].iloc[0] == "Ville_Test"
+    assert pd.isna(got.rows["account"].iloc[1])

@@ -54,6 +54,10 @@ canonical           classic (``x_tweet_activity``)  new (``…_content``)
   ``extra:``.
 * ``media_type`` is <NA>: neither export types its posts (cleaning falls back on
   the permalink, see :mod:`engagement_lib._media_types`).
+* ``account`` is the handle in ``…/<handle>/status/<id>`` (an export holds one
+  account's posts; the caller's ``account=`` and the folder still win in cleaning).
+* Classic ``Tweet text`` is HTML-escaped as the Twitter API wrote it (real exports
+  say ``&amp;``, ``&lt;``, ``&gt;``): it is unescaped.
 * An ID mangled by Excel (``6.49293E+17``) is re-taken from the permalink's
   ``/status/<id>``; if that fails, the ID is <NA> and flagged in ``issues``.
 * French-UI headers were never observed; a few plausible French labels are
@@ -62,6 +66,7 @@ canonical           classic (``x_tweet_activity``)  new (``…_content``)
 
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
@@ -74,6 +79,7 @@ from ._social_common import (
     counts,
     day_labels,
     keep_raw,
+    link_handles,
     recover_ids,
     snowflake_times,
 )
@@ -81,6 +87,8 @@ from ._social_common import (
 __all__ = ["CLASSIC_COLUMNS", "CONTENT_COLUMNS", "OVERVIEW_COLUMNS", "decode_snowflake"]
 
 _STATUS = re.compile(r"/status(?:es)?/(\d+)")
+#: ``https://twitter.com/<handle>/status/<id>`` (``/i/web/status/<id>`` names no one)
+_HANDLE = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/status", re.I)
 
 _CLASSIC_METRICS = {
     # canonical field: classic header variants
@@ -152,13 +160,16 @@ def _precision(n: int, value: str = "exact") -> pd.Series:
 def _parse_classic(table: Table):
     ids, _ = recover_ids(table, "post_id", "permalink", _STATUS)
     n = len(ids)
+    links = table.texts("permalink")
+    text = table.texts("text")
     rows = pd.DataFrame(
         {
             "post_id": ids,
             "published_at": table.dates("published_at", column="time"),
             "media_type": pd.Series([pd.NA] * n, dtype="str"),
-            "text": table.texts("text"),
-            "permalink": table.texts("permalink"),
+            "text": text.map(html.unescape, na_action="ignore").astype("str"),
+            "permalink": links,
+            "account": link_handles(links, _HANDLE, not_handles=("i",)),
         }
     )
     if not getattr(table, "tz_aware", False) and rows["published_at"].notna().any():
@@ -229,6 +240,7 @@ def _parse_content(table: Table):
             "is_paid": pd.array([pd.NA] * n, dtype="boolean"),
         }
     )
+    rows["account"] = link_handles(rows["permalink"], _HANDLE, not_handles=("i",))
     for canon in ("impressions", "likes", "comments", "shares", "saves", "clicks", "follows"):
         if table.has(canon):
             rows[canon] = counts(table, canon)
