@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from engagement_lib.datasets import load_dataset
 from engagement_lib.errors import ExportFormatError
-from engagement_lib.readers import _chunks, _detect, _sniff, get_layout, read_export
+from engagement_lib.readers import _chunks, _detect, _sniff, _threads, get_layout, read_export
 from engagement_lib.simulate.exports import WRITERS, write_export
 
 EXPORTED = {"classic": pd.Timestamp("2019-03-04 09:00", tz="UTC"),
@@ -65,7 +65,9 @@ def _took_fast_path(path) -> bool:
 
 @pytest.fixture
 def tiny_pieces(monkeypatch):
-    """Cut every body into many small pieces (in production only bodies of tens of MB are)."""
+    """Cut every body into many small pieces (in production only bodies of tens of MB
+    are), and convert columns on threads whatever their length."""
+    monkeypatch.setattr(_threads, "MIN_ROWS", 0)
     monkeypatch.setattr(_chunks, "STEP", 48)
     monkeypatch.setattr(_chunks, "MIN_PIECE", 1)
     monkeypatch.setattr(_chunks, "WINDOW", 16)

@@ -611,7 +611,7 @@ class Table:
         if self.columnar:  # Arrow → pandas (a copy of the offsets each): on parallel threads
             names = list(out)
             out = dict(zip(names, _threads.in_parallel(_str_series, out.values(),
-                                                       _threads.workers()), strict=True))
+                                                       _threads.workers(self._n)), strict=True))
         return pd.DataFrame(out, index=range(int(self._keep.sum())), copy=False)
 
     def consume(self, sheet: str) -> None:

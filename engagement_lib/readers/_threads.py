@@ -12,11 +12,18 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["workers", "in_parallel", "background"]
+__all__ = ["workers", "in_parallel", "background", "MIN_ROWS"]
+
+#: Columns shorter than this are converted on the calling thread (starting
+#: threads costs more than it saves on small files).
+MIN_ROWS = 50_000
 
 
-def workers() -> int:
-    """Threads to use: the CPUs this process may run on (at most 8)."""
+def workers(rows: int | None = None) -> int:
+    """Threads to use: the CPUs this process may run on (at most 8); one for
+    columns of fewer than :data:`MIN_ROWS` rows."""
+    if rows is not None and rows < MIN_ROWS:
+        return 1
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -33,10 +40,11 @@ def in_parallel(func, items, threads: int) -> list:
         return list(pool.map(func, items))
 
 
-def background(func, *args) -> Callable[[], object]:
+def background(func, *args, rows: int | None = None) -> Callable[[], object]:
     """Start ``func(*args)`` on another thread; return a function that waits for its
-    result (and raises its error). Inline when this process has one CPU."""
-    if workers() <= 1:
+    result (and raises its error). Inline when :func:`workers` is 1 (one CPU, or
+    fewer than :data:`MIN_ROWS` ``rows``)."""
+    if workers(rows) <= 1:
         result = func(*args)
         return lambda: result
     pool = ThreadPoolExecutor(max_workers=1)

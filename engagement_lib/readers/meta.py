@@ -401,7 +401,7 @@ def _longer_text(table: Table, first: str, second: str):
     if a is None or b is None or not _sniff.is_arrow(a):
         got = _longer(table.texts(first), table.texts(second))
         return lambda: got
-    return _threads.background(_longer_cells, a, b)
+    return _threads.background(_longer_cells, a, b, rows=len(a))
 
 
 def _longer_cells(a, b) -> pd.Series:
@@ -535,7 +535,7 @@ def _prefix_page(table: Table, post_ids: pd.Series, got):
     if not bare.any():
         ids = post_ids.astype("str")
         return lambda: ids
-    return _threads.background(_prefixed, pages, post_ids, bare.to_numpy())
+    return _threads.background(_prefixed, pages, post_ids, bare.to_numpy(), rows=len(bare))
 
 
 def _prefixed(pages: pd.Series, post_ids: pd.Series, bare: np.ndarray) -> pd.Series:
