@@ -291,3 +291,14 @@ def test_viewers_undefined_is_missing_and_overview_is_page_metrics(tmp_path):
 ])
 def test_month_day_languages(text, want):
     assert month_day(text) == want
+
+
+def test_overview_days_placed_by_an_epoch_in_the_name(tmp_path):
+    p = tmp_path / "temp_data_1777023477746.csv"  # 2026-04-24 09:37 UTC in milliseconds
+    p.write_text('"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+                 '"April 16","0","1","0","0","0"\n"April 22","0","0","0","0","0"',
+                 encoding="utf-8")
+    (got,) = read_export(p)
+    assert got.issues.empty
+    assert sorted(got.rows["date"].unique().tolist()) == [
+        pd.Timestamp("2026-04-16", tz="UTC"), pd.Timestamp("2026-04-22", tz="UTC")]

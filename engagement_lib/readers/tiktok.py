@@ -56,7 +56,7 @@ Viewers, New Viewers, Returning Viewers``) → long ``page_metrics`` rows (``dat
 ``metric``, ``value``), like Meta's daily series.
     Year-less days are placed with a date found in the file or folder name (the
     zip TikTok names ``Followers_2025-08-28_<n>_<handle>.zip``, window start or end
-    both work): the first day is the latest on or before that date, the next ones
+    both work; else an epoch in milliseconds, ``…_1777023477746.csv``): the first day is the latest on or before that date, the next ones
     follow it (rolling into January). Without such a date the rows get an issue
     (the year cannot be known). ``undefined`` cells are missing values. Days are
     kept as UTC midnights, like the other daily tables.
@@ -310,6 +310,9 @@ def _daily_days(table: Table) -> pd.Series:
     days = values.dt.normalize()
     if unread.any():
         anchor = name_day(table.path)
+        if anchor is None:  # an epoch in milliseconds (…_1777023477746.csv), UTC
+            stamp = exported_at_from_path(table.path)
+            anchor = None if stamp is None else stamp.tz_localize(None)
         parts = [month_day(v) if u else None for v, u in zip(raw, unread, strict=True)]
         if anchor is None:
             table.issue(unread, "Date", raw, "the date has no year and neither the file nor "
