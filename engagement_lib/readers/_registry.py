@@ -332,6 +332,7 @@ class Table:
         self._cols: dict[int, pd.Series] = {}
         self._acols: dict = {}  # header position -> Arrow column, blanks as null
         self._no_values = None  # the Arrow column of the positions without a value
+        self._ready: dict = {}  # (helper, field) -> (cells, result) from prefetch()
         self._dayfirst = False
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
@@ -418,13 +419,18 @@ class Table:
         :meth:`raw` gives. The ``_sniff`` parsers accept both."""
         if not self.columnar:
             return self.raw(name, keep_all=keep_all)
+        if name in self.fields:
+            self._used.add(name)
+        return self._field_cells(name, keep_all=keep_all)
+
+    def _field_cells(self, name: str, *, keep_all: bool = False):
+        """:meth:`cells` of a columnar table, without marking the field as read."""
         pos = self.fields.get(name)
         if not pos:
             return None
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        self._used.add(name)
         out = None
         for p in pos:  # bilingual duplicates: the first value present
             col = self._arrow_position(p)
@@ -464,7 +470,7 @@ class Table:
         self.lines = np.asarray(list(lines), dtype="int64")
         self._keep = np.ones(self._n, dtype=bool)
         self._frame, self._cols, self._acols, self._no_values = None, {}, {}, None
-        self._nulled = None
+        self._nulled, self._ready = None, {}
         self.header = [str(h) for h in header]
         self.normalized = [_sniff.normalize_header(h) for h in self.header]
         self.fields = {h: [i] for i, h in enumerate(self.header)}
@@ -505,12 +511,41 @@ class Table:
     def _na(self, dtype) -> pd.Series:
         return pd.Series(pd.NA, index=range(int(self._keep.sum())), dtype=dtype)
 
+    def prefetch(self, *, ints: Sequence[str] = (), texts: Sequence[str] = ()) -> None:
+        """Convert these fields now, on parallel threads (large columnar tables only).
+
+        :meth:`ints` and :meth:`texts` then take the results (when the cells are
+        still the same) and record issues themselves, in their own call order:
+        the outcome is the same as without prefetching. Fields are not marked as
+        read here. Give only fields the layout reads unconditionally.
+        """
+        if not self.columnar or _threads.workers(self._n) <= 1:
+            return
+        jobs = [(kind, name, raw) for kind, names in (("ints", ints), ("texts", texts))
+                for name in names if (raw := self._field_cells(name)) is not None]
+
+        def convert(job):
+            kind, _, raw = job
+            if kind == "ints":
+                return _sniff.to_integers(raw, decimal=self.decimal)
+            return _str_series(_sniff.arrow_stripped(raw))
+
+        done = _threads.in_parallel(convert, jobs, _threads.workers(self._n))
+        for (kind, name, raw), got in zip(jobs, done, strict=True):
+            self._ready[kind, name] = (raw, got)
+
+    def _prefetched(self, kind: str, name: str, raw):
+        """The result :meth:`prefetch` computed from exactly these cells, else None."""
+        hit = self._ready.pop((kind, name), None)
+        return hit[1] if hit is not None and hit[0] is raw else None
+
     def ints(self, name: str, *, column: str | None = None) -> pd.Series:
         """Counts as nullable ``Int64``; absent field → all <NA>; bad cells → <NA> + issue."""
         raw = self.cells(name)
         if raw is None:
             return self._na("Int64")
-        vals, bad = _sniff.to_integers(raw, decimal=self.decimal)
+        got = self._prefetched("ints", name, raw)
+        vals, bad = got if got is not None else _sniff.to_integers(raw, decimal=self.decimal)
         self.issue(bad.to_numpy(), column or name, raw, "not a whole number")
         return vals.reset_index(drop=True)
 
@@ -528,7 +563,8 @@ class Table:
         if raw is None:
             return self._na("str")
         if _sniff.is_arrow(raw):
-            return _str_series(_sniff.arrow_stripped(raw))
+            got = self._prefetched("texts", name, raw)
+            return got if got is not None else _str_series(_sniff.arrow_stripped(raw))
         return raw.where(raw.isna(), raw.astype(str).str.strip()).astype("str")
 
     def dates(self, name: str, *, dayfirst: bool | None = None, date_format: str | None = None,

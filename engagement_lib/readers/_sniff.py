@@ -831,6 +831,8 @@ def _parse_free(raw: str, *, dayfirst: bool) -> pd.Timestamp | None:
     s = re.sub(r"\s+a\s+(\d)", r" \1", s)  # "20 sept. 2026 à 10:05"
     if not re.search(r"[a-zA-Z]{3}", s) or not re.search(r"\d", s):
         return None
+    if not re.search(r"\d{4}", s):  # no year ("August 19", TikTok): not a full date
+        return None
     try:
         ts = pd.Timestamp(pd.to_datetime(s, dayfirst=dayfirst, format="mixed"))
     except (ValueError, OverflowError, TypeError):

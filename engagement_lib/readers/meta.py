@@ -547,6 +547,9 @@ def _prefixed(pages: pd.Series, post_ids: pd.Series, bare: np.ndarray) -> pd.Ser
 
 def _parse_mbs_facebook(table: Table):
     text = _longer_text(table, "title", "description")  # built meanwhile
+    table.prefetch(ints=("views", "impressions", "total_clicks", "reactions", "reach",
+                         "comments", "shares"),
+                   texts=("page_name", "post_type", "permalink", "custom_labels"))
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
     pages = _page_ids(table)
