@@ -250,3 +250,11 @@ def test_is_mangled_id(raw, mangled):
 )
 def test_clean_id(raw, expected):
     assert _sniff.clean_id(raw) == expected
+
+
+def test_month_name_date_without_a_year_is_bad_not_year_one():
+    """TikTok prints 'August 19' (no year): not a date of year 1."""
+    res = _sniff.parse_datetimes(pd.Series(["August 19", "Sep 20, 2026"]), name="Date")
+    assert res.bad.tolist() == [True, False]
+    assert pd.isna(res.values.iat[0])
+    assert res.values.iat[1] == pd.Timestamp("2026-09-20")
