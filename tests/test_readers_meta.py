@@ -371,3 +371,27 @@ def test_unknown_json_is_a_clear_error(tmp_path):
     with pytest.raises(ExportFormatError, match="truncated JSON") as err:
         read_export(path)
     assert err.value.line == 1
+
+
+@pytest.mark.parametrize(("name", "account", "exported"), [
+    # the names Facebook gives (as quoted in several projects' code)
+    ("Facebook Insights Data Export (Post Level) - Ville de Toulouse - 2017-07-27.csv",
+     "Ville de Toulouse", "2017-07-27"),
+    ("Facebook Insights Data Export (Post Level) - Ville - 2015-10-01 - 2015-10-31.csv",
+     "Ville", "2015-10-31"),
+    # renamed by hand: no page, no day taken from it
+    ("Facebook Insights Data Export (Post Level) - Ville - July-October2020.csv", None, None),
+])
+def test_legacy_file_name_gives_page_and_export_day(tmp_path, name, account, exported):
+    row = ("951745098223517_980422845355742,https://www.facebook.com/Ville/posts/"
+           "980422845355742:0,Conseil municipal,Photo,,,10/1/2015 21:00, ,8,9,10,11,12,13,14,15,"
+           "16,17,18,0,,,,,0,,,,")
+    path = _write(tmp_path / name, f"{_LEGACY_HEADER}\n{_LEGACY_DESC}\n{row}\n")
+    (got,) = read_export(path)
+    assert got.layout == "facebook_insights_legacy"
+    if account is None:
+        assert "account" not in got.rows or got.rows["account"].isna().all()
+        assert got.exported_at is None
+    else:
+        assert got.rows["account"].tolist() == [account]
+        assert got.exported_at == pd.Timestamp(exported, tz="UTC")

@@ -26,6 +26,10 @@ Registered layouts (see ``/work/shared/reference/export_formats.md`` §1, §2, �
       This(...``) sheet, joined on Post ID (else permalink, else row order).
       Later CSVs have neither: the three metrics are <NA> (not reported).
     * ``metric_era`` = ``"impressions"``.
+    * Facebook names the file ``Facebook Insights Data Export (Post Level) - <Page> -
+      <YYYY-MM-DD>.xlsx``: the page gives ``account`` (as Business Suite's ``Page
+      name`` does; the caller's ``account=`` and the folder still win in cleaning)
+      and the day gives ``exported_at`` when the workbook does not.
 
 ``meta_business_suite_posts`` (Facebook) and ``meta_business_suite_instagram``
     Meta Business Suite content exports, English, French or bilingual
@@ -279,7 +283,30 @@ def _parse_legacy(table: Table):
     rows["is_paid"] = rows["is_paid"].astype("boolean")
     for metric in ("saves", "follows"):
         rows[metric] = pd.array([pd.NA] * len(rows), dtype="Int64")
-    return table.result(rows, language="en", metric_era="impressions")
+    page, day = _legacy_name(table.path)
+    if page:
+        rows["account"] = page
+    exported = table.exported_at()
+    if exported is None and day is not None:
+        exported = day.tz_localize("UTC")
+    return table.result(rows, language="en", metric_era="impressions", exported_at=exported)
+
+
+_LEGACY_NAME = re.compile(r"Facebook Insights Data Export \(Post Level\) - (.+?)"
+                          r" - (\d{4}-\d{2}-\d{2})(?: - (\d{4}-\d{2}-\d{2}))?"
+                          r"\.(?:csv|xlsx?)$", re.I)
+
+
+def _legacy_name(path) -> tuple[str | None, pd.Timestamp | None]:
+    """Page name and export day in Facebook's file name, ``Facebook Insights Data Export
+    (Post Level) - <Page> - <YYYY-MM-DD>.xlsx`` (seen in many projects' code), also
+    with a ``<start> - <end>`` range."""
+    name = str(path).replace("\\", "/").split("!")[-1].rsplit("/", 1)[-1]
+    m = _LEGACY_NAME.search(name)
+    if not m:
+        return None, None
+    day = pd.to_datetime(m.group(3) or m.group(2), errors="coerce")  # a range ends on it
+    return m.group(1).strip() or None, None if pd.isna(day) else day
 
 
 for _kind_, _name in (("csv", "facebook_insights_legacy"),
