@@ -128,3 +128,18 @@ def test_unique_hashes_equal_cells_alike_and_long_cells_not_at_all():
     h = cleaning._short_text_hashes(cells)
     assert h[0] == h[1] and h[2] == h[4] and len(set(h[[0, 2, 3, 5]])) == 4
     assert cleaning._short_text_hashes(pa.array(["x" * 65])) is None
+
+
+_IDS = st.lists(st.one_of(st.none(), st.sampled_from(
+    ["1.22158E+17", " 1e18 ", "6,1571E+13", "122158000000000000", "1221580000000000001",
+     "104857600012345_1220000000000000", "0", "", "E", "1E+", "é0"]),
+    st.from_regex(r"[0-9eE._+ ,]{0,20}", fullmatch=True)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=_IDS)
+def test_damaged_ids_are_the_ones_the_pattern_finds(values):
+    # the byte prefilter (an e/E, or a trailing 0) must not change which IDs match
+    raw = pd.Series(values, dtype="str")
+    expected = _post_ids.matches(raw, cleaning._DAMAGED_PATTERN) | raw.isna().to_numpy()
+    assert cleaning._damaged(raw).tolist() == expected.tolist()

@@ -69,6 +69,7 @@ Rules of thumb:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -512,32 +513,29 @@ class Table:
         return pd.Series(pd.NA, index=range(int(self._keep.sum())), dtype=dtype)
 
     def prefetch(self, *, ints: Sequence[str] = (), texts: Sequence[str] = ()) -> None:
-        """Convert these fields now, on parallel threads (large columnar tables only).
+        """Start converting these fields on worker threads (large columnar tables only).
 
-        :meth:`ints` and :meth:`texts` then take the results (when the cells are
-        still the same) and record issues themselves, in their own call order:
-        the outcome is the same as without prefetching. Fields are not marked as
-        read here. Give only fields the layout reads unconditionally.
+        The conversions run while the layout goes on; :meth:`ints` and
+        :meth:`texts` then take their results (when the cells are still the same)
+        and record issues themselves, in their own call order: the outcome is the
+        same as without prefetching. Fields are not marked as read here. Give
+        only fields the layout reads unconditionally.
         """
         if not self.columnar or _threads.workers(self._n) <= 1:
             return
-        jobs = [(kind, name, raw) for kind, names in (("ints", ints), ("texts", texts))
-                for name in names if (raw := self._field_cells(name)) is not None]
-
-        def convert(job):
-            kind, _, raw = job
-            if kind == "ints":
-                return _sniff.to_integers(raw, decimal=self.decimal)
-            return _str_series(_sniff.arrow_stripped(raw))
-
-        done = _threads.in_parallel(convert, jobs, _threads.workers(self._n))
-        for (kind, name, raw), got in zip(jobs, done, strict=True):
-            self._ready[kind, name] = (raw, got)
+        for kind, names in (("ints", ints), ("texts", texts)):
+            for name in names:
+                raw = self._field_cells(name)
+                if raw is not None:
+                    job = functools.partial(_sniff.to_integers, decimal=self.decimal) \
+                        if kind == "ints" else _stripped_series
+                    self._ready[kind, name] = (raw, _threads.background(job, raw,
+                                                                        rows=self._n))
 
     def _prefetched(self, kind: str, name: str, raw):
         """The result :meth:`prefetch` computed from exactly these cells, else None."""
         hit = self._ready.pop((kind, name), None)
-        return hit[1] if hit is not None and hit[0] is raw else None
+        return hit[1]() if hit is not None and hit[0] is raw else None
 
     def ints(self, name: str, *, column: str | None = None) -> pd.Series:
         """Counts as nullable ``Int64``; absent field → all <NA>; bad cells → <NA> + issue."""
@@ -564,7 +562,7 @@ class Table:
             return self._na("str")
         if _sniff.is_arrow(raw):
             got = self._prefetched("texts", name, raw)
-            return got if got is not None else _str_series(_sniff.arrow_stripped(raw))
+            return got if got is not None else _stripped_series(raw)
         return raw.where(raw.isna(), raw.astype(str).str.strip()).astype("str")
 
     def dates(self, name: str, *, dayfirst: bool | None = None, date_format: str | None = None,
@@ -712,6 +710,11 @@ class Table:
     def language(self) -> str:
         """``"fr"``, ``"en"`` or ``"bilingual"`` from the header words."""
         return guess_language(self.normalized)
+
+
+def _stripped_series(cells) -> pd.Series:
+    """:meth:`Table.texts` of Arrow cells."""
+    return _str_series(_sniff.arrow_stripped(cells))
 
 
 def _str_series(cells) -> pd.Series:

@@ -9,6 +9,7 @@ here runs its work inline, in order.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,14 +41,28 @@ def in_parallel(func, items, threads: int) -> list:
         return list(pool.map(func, items))
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The executor of :func:`background` tasks (made on first use; its idle threads
+    wait for the next task and end with the interpreter)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="engagement")
+        return _POOL
+
+
 def background(func, *args, rows: int | None = None) -> Callable[[], object]:
-    """Start ``func(*args)`` on another thread; return a function that waits for its
-    result (and raises its error). Inline when :func:`workers` is 1 (one CPU, or
-    fewer than :data:`MIN_ROWS` ``rows``)."""
+    """Queue ``func(*args)`` for a worker thread; return a function that waits for
+    its result (and raises its error). Inline when :func:`workers` is 1 (one CPU,
+    or fewer than :data:`MIN_ROWS` ``rows``).
+
+    Tasks must not wait for other background tasks (the workers are few).
+    """
     if workers(rows) <= 1:
         result = func(*args)
         return lambda: result
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(func, *args)
-    pool.shutdown(wait=False)  # the thread ends with the task
-    return future.result
+    return _pool().submit(func, *args).result
