@@ -454,3 +454,14 @@ def test_bad_row_in_a_later_piece_gives_the_careful_path_error(tmp_path, tiny_pi
     rows = [_row(pid=str(i + 1)) for i in range(120)]
     rows[110] = rows[110] + ",,extra"
     _both(_write(tmp_path, rows), fast=False)
+
+
+def test_thread_helpers_keep_order_and_raise_errors(monkeypatch):
+    monkeypatch.setattr(_threads, "MIN_ROWS", 0)
+    assert _threads.in_parallel(lambda x: x * x, range(7), 3) == [0, 1, 4, 9, 16, 25, 36]
+    waiters = [_threads.background(lambda x: x + 1, i, rows=1) for i in range(5)]
+    assert [w() for w in waiters] == [1, 2, 3, 4, 5]
+    failing = _threads.background(lambda: 1 / 0, rows=1)
+    with pytest.raises(ZeroDivisionError):
+        failing()
+    assert _threads.workers(rows=_threads.MIN_ROWS - 1) == 1

@@ -55,6 +55,16 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL
 
 
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: make a new pool there."""
+    global _POOL, _POOL_LOCK
+    _POOL, _POOL_LOCK = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def background(func, *args, rows: int | None = None) -> Callable[[], object]:
     """Queue ``func(*args)`` for a worker thread; return a function that waits for
     its result (and raises its error). Inline when :func:`workers` is 1 (one CPU,
