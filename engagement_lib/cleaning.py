@@ -1672,12 +1672,18 @@ def _finish_other(frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
     return frame[columns].reset_index(drop=True)
 
 
+@functools.cache
+def _empty(table: str) -> pd.DataFrame:
+    """:func:`schema.empty`, built once per table (callers get copies)."""
+    from .schema import empty
+
+    return empty(table)
+
+
 def _finish(table: str, frame: pd.DataFrame, extra_columns: bool) -> pd.DataFrame:
     columns = list(_schema_columns(table))
     if not len(frame):
-        from .schema import empty
-
-        return empty(table)
+        return _empty(table).copy()
     ordered = [c for c in columns if c in frame.columns]
     extras = [c for c in frame.columns if c not in columns and c not in _INTERNAL
               and not c.startswith("_")] if extra_columns else []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -465,3 +466,16 @@ def test_thread_helpers_keep_order_and_raise_errors(monkeypatch):
     with pytest.raises(ZeroDivisionError):
         failing()
     assert _threads.workers(rows=_threads.MIN_ROWS - 1) == 1
+
+
+def test_thread_count_follows_the_environment(monkeypatch):
+    monkeypatch.setenv("ENGAGEMENT_LIB_THREADS", "3")
+    assert _threads.workers() == 3 and _threads.workers(rows=10 ** 7) == 3
+    def where():
+        return threading.current_thread() is threading.main_thread()
+
+    assert _threads.background(where, rows=10 ** 7)() is False  # on a worker thread
+    monkeypatch.setenv("ENGAGEMENT_LIB_THREADS", "1")
+    assert _threads.background(where, rows=10 ** 7)() is True  # one thread: inline
+    monkeypatch.setenv("ENGAGEMENT_LIB_THREADS", "lots")  # not a count: the CPUs
+    assert 1 <= _threads.workers() <= 8

@@ -4,6 +4,10 @@ pyarrow's compute kernels and CSV parser, and numpy's array operations, release
 the GIL, so a large file's independent pieces of work (the pieces of its body,
 a column built from others) run truly in parallel. On one CPU every helper
 here runs its work inline, in order.
+
+The number of threads is the number of CPUs this process may use (at most 8),
+or the environment variable ``ENGAGEMENT_LIB_THREADS`` when set (``1``: no
+threads at all), read at each call.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ MIN_ROWS = 50_000
 
 
 def workers(rows: int | None = None) -> int:
-    """Threads to use: the CPUs this process may run on (at most 8); one for
-    columns of fewer than :data:`MIN_ROWS` rows."""
+    """Threads to use: ``ENGAGEMENT_LIB_THREADS``, else the CPUs this process may
+    run on (at most 8); one for columns of fewer than :data:`MIN_ROWS` rows."""
     if rows is not None and rows < MIN_ROWS:
         return 1
+    asked = os.environ.get("ENGAGEMENT_LIB_THREADS", "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        return min(int(asked), 64)
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
