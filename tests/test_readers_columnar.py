@@ -479,3 +479,18 @@ def test_thread_count_follows_the_environment(monkeypatch):
     assert _threads.background(where, rows=10 ** 7)() is True  # one thread: inline
     monkeypatch.setenv("ENGAGEMENT_LIB_THREADS", "lots")  # not a count: the CPUs
     assert 1 <= _threads.workers() <= 8
+
+
+@pytest.mark.parametrize("where", ["head", "body", "tail"])
+@pytest.mark.parametrize("odd", ["\x00", "\r"])
+def test_nul_bytes_and_bare_returns_take_the_careful_path(tmp_path, where, odd):
+    # found by the head's check in the first lines, by the scan of the body below them
+    rows = [_row(pid=str(10 ** 15 + i)) for i in range(150)]
+    if where == "head":
+        rows[3] = _row(pid="3", title=f"a{odd}b")
+    elif where == "body":
+        rows[140] = _row(pid="140", title=f"a{odd}b")
+    path = _write(tmp_path, rows)
+    if where == "tail":
+        path.write_bytes(path.read_bytes() + odd.encode())
+    _both(path, fast=False)

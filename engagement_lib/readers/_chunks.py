@@ -78,7 +78,7 @@ PIECES_PER_THREAD = 2
 #: Line feeds looked at first after a cut's target offset (more if all are quoted).
 WINDOW = 1 << 16
 
-_QUOTE, _LF = 0x22, 0x0A
+_QUOTE, _LF, _CR = 0x22, 0x0A, 0x0D
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,9 @@ class Scan:
     ----------
     line_feeds : int
         Number of ``\\n`` bytes in the range.
+    nuls, returns : int
+        Numbers of NUL and ``\\r`` bytes in the range (files with NUL bytes or
+        old Mac line ends take the careful path).
     cuts : list of int
         Offsets (absolute, increasing, strictly inside the range) at which a
         record starts; empty when the range is one piece.
@@ -96,12 +99,14 @@ class Scan:
 
     line_feeds: int
     cuts: list[int]
+    nuls: int = 0
+    returns: int = 0
 
 
-def _counts(view, a: int, b: int) -> tuple[int, int]:
-    """(quotes, line feeds) in ``view[a:b]``."""
+def _counts(view, a: int, b: int) -> tuple[int, int, int, int]:
+    """(quotes, line feeds, NULs, carriage returns) in ``view[a:b]``."""
     part = view[a:b]
-    return int(np.count_nonzero(part == _QUOTE)), int(np.count_nonzero(part == _LF))
+    return tuple(int(np.count_nonzero(part == byte)) for byte in (_QUOTE, _LF, 0, _CR))
 
 
 def _record_end(view, t: int, b: int, quotes: np.ndarray, even: bool) -> int | None:
@@ -175,11 +180,11 @@ def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = No
     bounds = list(range(start, end, STEP)) + [end]
     spans = list(zip(bounds[:-1], bounds[1:], strict=True))
     counted = in_parallel(lambda s: _counts(view, *s), spans, threads)
-    feeds = sum(f for _, f in counted)
+    feeds, nuls, returns = (sum(c[k] for c in counted) for k in (1, 2, 3))
     if pieces < 2 or len(delimiter) != 1 or ord(delimiter) > 0x7F:
-        return Scan(feeds, [])
+        return Scan(feeds, [], nuls, returns)
     # whether an even number of quotes precede each span
-    even = np.cumsum([0] + [q for q, _ in counted[:-1]]) % 2 == 0
+    even = np.cumsum([0] + [c[0] for c in counted[:-1]]) % 2 == 0
     targets = sorted({start + size * k // pieces for k in range(1, pieces)})
     where = np.searchsorted(bounds, targets, side="right") - 1  # span of each target
     jobs = [(i, [t for t, w in zip(targets, where, strict=True) if w == i])
@@ -187,7 +192,7 @@ def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = No
     found = in_parallel(lambda j: _span(view, *spans[j[0]], start, ord(delimiter),
                                         bool(even[j[0]]), j[1]), jobs, threads)
     if not all(ok for ok, _ in found):
-        return Scan(feeds, [])
+        return Scan(feeds, [], nuls, returns)
     cuts = []
     for i, (_, ends) in enumerate(found):
         for cut in ends:
@@ -198,4 +203,4 @@ def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = No
                 k += 1
             if cut is not None and cut < end and (not cuts or cut > cuts[-1]):
                 cuts.append(cut)
-    return Scan(feeds, cuts)
+    return Scan(feeds, cuts, nuls, returns)

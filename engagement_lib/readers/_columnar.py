@@ -130,10 +130,6 @@ def head(data: bytes) -> Head | None:
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     offset = 3 if first == codecs.BOM_UTF8 else 0
-    if data.find(b"\x00") >= 0:
-        return None
-    if data.find(b"\r") >= 0 and count(data, b"\r") != count(data, b"\r\n"):
-        return None  # old Mac line ends: the careful path counts them as lines
     n_lines = HEAD_LINES
     while True:
         end = _nth_newline_end(data, offset, n_lines)
@@ -144,6 +140,8 @@ def head(data: bytes) -> Head | None:
             text = data[offset:end].decode("utf-8")
         except UnicodeDecodeError:
             return None
+        if "\x00" in text or text.count("\r") != text.count("\r\n"):
+            return None  # NUL bytes, old Mac line ends (the careful path counts them as lines)
         if _sniff.strip_sep_line(text)[2]:
             return None
         delimiter = _sniff.sniff_delimiter(text)
@@ -261,6 +259,10 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
         empty = [pa.chunked_array([], type=pa.string()) for _ in names]
         return empty, np.zeros(0, np.int64), empty
     found = _chunks.scan(data, start, end, hd.delimiter)
+    tail = bytes(data[end:])
+    if found.nuls or tail.count(b"\r") != tail.count(b"\r\n") or (
+            found.returns and found.returns != count(data, b"\r\n", start, end)):
+        return None  # NUL bytes, old Mac line ends below the head: as in head()
     bounds = [start, *found.cuts, end]
     try:
         columns, nulled = _parse_pieces(data, bounds, names, hd.delimiter)
