@@ -1,7 +1,9 @@
 """Round trips and failure modes of the TikTok reader (engagement_lib.readers.tiktok).
 
-The layout itself is unverified (no real file seen): these tests check that the
-reader and the writer agree and that the documented value formats are handled.
+The first tests use the writer's unverified fixture-style layout (``style="fixture"``:
+full ``Post time``, extra columns) that other projects' fixtures show; the tests after
+"Real TikTok Studio downloads" use hand-written lines of the real layout. The round trips
+of the writer's real layout are in tests/test_exports_tiktok.py.
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ def test_writer_is_registered_under_the_reader_layout_name():
 ])
 def test_content_round_trip(tmp_path, fmt, numbers, resave):
     truth = _truth_posts(1)
-    path = write_export("tiktok_content", truth, tmp_path, fmt=fmt, numbers=numbers,
-                        resave=resave, exported_at=pd.Timestamp("2026-04-20 07:00", tz="UTC"),
+    path = write_export("tiktok_content", truth, tmp_path, style="fixture", fmt=fmt,
+                        numbers=numbers, resave=resave, exported_at=pd.Timestamp("2026-04-20 07:00", tz="UTC"),
                         rng=np.random.default_rng(2))
     assert path.suffix == f".{fmt}"
     got = _one(path)
@@ -88,8 +90,8 @@ def test_content_round_trip(tmp_path, fmt, numbers, resave):
 
 def test_abbreviated_counts_are_rounded_and_warned(tmp_path):
     truth = _truth_posts(3)
-    path = write_export("tiktok_content", truth, tmp_path, numbers="abbreviated",
-                        exported_at=pd.Timestamp("2026-04-20"))
+    path = write_export("tiktok_content", truth, tmp_path, style="fixture",
+                        numbers="abbreviated", exported_at=pd.Timestamp("2026-04-20"))
     text = path.read_text(encoding="utf-8")
     assert "K," in text or "M," in text
     got = _one(path)

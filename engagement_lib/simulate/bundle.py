@@ -19,7 +19,9 @@ The export plan (rates are module constants, documented in the data card)
   some posts appear in two files.
 * **Export dates.** An export is made 1-20 days after its period ends, in
   office hours (Europe/Paris). Writers put the range end (= export day) in the
-  file name, as the platforms do.
+  file name, as the platforms do (TikTok Studio: the download day is the
+  ``Time`` column of ``Content.csv``; its zip name holds the window's first day
+  and a Unix time).
 * **Lifetime values.** Metrics are lifetime totals as of the export: the
   *latest* export of a post carries the truth; an earlier export carries
   ``floor(truth × maturity(age_early) / maturity(age_late))`` with
@@ -121,13 +123,19 @@ MODERN_LAYOUTS = {
         ("followers", "youtube_studio_chart", {"metric": "gained"}),
         ("followers", "youtube_studio_chart", {"metric": "lost"}),
     ],
-    "tiktok": [("posts", "tiktok_content", {})],
+    # the real Studio downloads (Content.csv, FollowerHistory.csv in their zips), not the
+    # unverified fixture-style layout the TikTok writer can also produce
+    "tiktok": [
+        ("posts", "tiktok_content", {"style": "studio"}),
+        ("followers", "tiktok_follower_history", {}),
+    ],
 }
 #: Layouts that produce CSV files (the only ones a spreadsheet re-save applies to).
 CSV_LAYOUTS = {
     "facebook_insights_legacy", "meta_business_suite_posts", "meta_daily_series", "x_tweet_activity",
     "x_account_analytics_content", "x_account_overview", "youtube_studio_table", "youtube_studio_chart",
-    "snapchat_manual_csv", "tiktok_content", "meta_audience", "meta_business_suite_instagram",
+    "snapchat_manual_csv", "tiktok_content", "tiktok_follower_history", "meta_audience",
+    "meta_business_suite_instagram",
 }
 _EN_ONLY = {"facebook_insights_legacy", "facebook_insights_legacy_xlsx"}  # no French legacy export known
 _BILINGUAL = {"meta_business_suite_posts", "meta_business_suite_instagram"}
