@@ -8,8 +8,9 @@ Russian-language ``Content.csv``; ``FollowerHistory.csv``, ``Viewers.csv``,
 Vietnamese, Japanese and Brazilian samples in other projects' tests): every cell
 quoted, dates printed in the interface language **without a year** (``10
 января``, ``August 19``, ``28 August``, ``18 tháng Tám``, ``9月6日``), a missing
-value written ``undefined``. The writer that mirrors the content layout is
-:mod:`engagement_lib.simulate.exports.tiktok`.
+value written ``undefined``. The writers that mirror the content and follower
+layouts are in :mod:`engagement_lib.simulate.exports.tiktok` (``write_content``,
+``style="studio"`` by default, and ``write_follower_history``).
 
 ``tiktok_content`` — ``Content.csv``, one row per video, CSV or XLSX
     Real header: ``Time, Video title, Video link, Post time, Total likes, Total
@@ -255,7 +256,7 @@ register(
         columns=CONTENT_COLUMNS,
         signature=_SIGNATURE,
         parse=_parse,
-        description="TikTok Studio content export (unverified layout), CSV",
+        description="TikTok Studio content export (Content.csv; layout checked on real downloads), CSV",
     )
 )
 register(
@@ -267,7 +268,7 @@ register(
         columns=CONTENT_COLUMNS,
         signature=_SIGNATURE,
         parse=_parse,
-        description="TikTok Studio content export (unverified layout), XLSX",
+        description="TikTok Studio content export, XLSX (no real XLSX sample seen)",
     )
 )
 
