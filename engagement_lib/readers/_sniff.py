@@ -1303,15 +1303,20 @@ def _fixed_slash(values, dayfirst: bool):
 
 
 def _arrow_datetimes(values, *, dayfirst, name) -> DateParse:
+    pa, pc = _pa()
     n = len(values)
-    blank = _arrow_blank(values)
     got = _fixed_slash(values, bool(dayfirst)) if n else None
     if got is None:
+        blank = _arrow_blank(values)
         ok = np.zeros(n, dtype=bool)
         out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     else:
-        ok, out = got
-        ok &= ~blank
+        ok, out = got  # a valid MM/DD/YYYY HH:MM cell is not blank: only the others are looked at
+        if values.null_count:
+            ok &= ~_nulls(values)  # (a null slot may hold bytes)
+        blank = np.zeros(n, dtype=bool)
+        if not ok.all():
+            blank[~ok] = _arrow_blank(pc.filter(values, pa.array(~ok)))
     rest = ~blank & ~ok
     bad = np.zeros(n, dtype=bool)
     warning = None
