@@ -472,7 +472,10 @@ def _date_kind(table: Table) -> np.ndarray | None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        life = [v for v in pc.unique(raw).to_pylist() if v is not None and _is_lifetime(v)]
+        values = [v for v in pc.unique(raw).to_pylist() if v is not None]
+        life = [v for v in values if _is_lifetime(v)]
+        if len(life) == len(values):  # lifetime rows only (Meta's usual "Global")
+            return np.ones(len(raw), dtype=bool)
         hit = pc.or_kleene(pc.is_null(raw), pc.is_in(raw, value_set=pa.array(life, raw.type)))
         return np.asarray(pc.fill_null(hit, True).to_numpy(zero_copy_only=False), dtype=bool)
     uniques = {v: _sniff.normalize_header(v) for v in raw.dropna().unique()}
@@ -575,7 +578,7 @@ def _prefixed(pages: pd.Series, post_ids: pd.Series, bare: np.ndarray) -> pd.Ser
 def _parse_mbs_facebook(table: Table):
     text = _longer_text(table, "title", "description")  # built meanwhile
     table.prefetch(ints=("views", "impressions", "total_clicks", "reactions", "reach",
-                         "comments", "shares"),
+                         "comments", "shares", "reach_boosted", "views_boosted"),
                    texts=("page_name", "post_type", "permalink", "custom_labels"))
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
