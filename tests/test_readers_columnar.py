@@ -237,15 +237,26 @@ def test_day_first_switch_and_offsets_read_identically(tmp_path):
     _both(_write(tmp_path, rows, name="offsets.csv"), fast=True)
 
 
-@pytest.mark.parametrize("rows, fast", [
+IRREGULAR = [
     ([_row(), "", _row(pid="2")], False),  # a blank line between rows: the careful path
+    ([_row(title='"a\nb"'), "", _row(pid="2", title='"c\n\nd"')], False),  # and line breaks
     ([_row(), _row(pid="2"), "", ""], True),  # blank lines at the end only
+    ([_row(title='"a\nb"'), _row(pid="2", title='"\n"'), "", ""], True),
     ([_row(), _row(pid="2") + ",,"], False),  # two extra empty fields
     ([_row(), _row(pid="2").rsplit(",", 3)[0]], False),  # truncated last row: an error
     ([_row(), _row(pid="2", title='"never closed')], False),  # unterminated quote: an error
+    ([_row(), _row(pid="2", title='"never\nclosed')], False),
     ([_row(title='abc"def'), _row(pid="2", title='"a" b')], False),  # stray quotes
-])
+]
+
+
+@pytest.mark.parametrize("rows, fast", IRREGULAR)
 def test_irregular_files_read_identically(tmp_path, rows, fast):
+    _both(_write(tmp_path, rows), fast=fast)
+
+
+@pytest.mark.parametrize("rows, fast", IRREGULAR)
+def test_irregular_files_read_identically_in_pieces(tmp_path, tiny_pieces, rows, fast):
     _both(_write(tmp_path, rows), fast=fast)
 
 
@@ -396,7 +407,12 @@ def test_cuts_are_record_ends(body, delimiter, step):
         _chunks.STEP, _chunks.WINDOW = old
     assert got.line_feeds == data.count(b"\n")
     assert got.cuts == sorted(set(got.cuts)) and all(0 < c < len(data) for c in got.cuts)
-    assert set(got.cuts) <= _record_ends(data, delimiter)
+    ends = _record_ends(data, delimiter)
+    assert set(got.cuts) <= ends
+    if got.record_ends is not None:  # which line feeds end records, by their rank
+        feeds = [i + 1 for i, b in enumerate(data) if b == 0x0A]
+        inner = sorted(e for e in ends if e < len(data))  # (a final one is the file's end)
+        assert [feeds[k] for k in got.record_ends if feeds[k] < len(data)] == inner
 
 
 def test_cuts_skip_quoted_line_feeds_and_stop_at_stray_quotes():

@@ -95,12 +95,18 @@ class Scan:
     cuts : list of int
         Offsets (absolute, increasing, strictly inside the range) at which a
         record starts; empty when the range is one piece.
+    record_ends : numpy.ndarray of int64 or None
+        Which line feeds end a record (outside quotes), as indices among the
+        range's line feeds in order; None when not worked out (a small range,
+        or a stray quote). With them a record's physical line is the header's
+        plus one plus the line feeds before it, quoted ones included.
     """
 
     line_feeds: int
     cuts: list[int]
     nuls: int = 0
     returns: int = 0
+    record_ends: np.ndarray | None = None
 
 
 def _counts(view, a: int, b: int) -> tuple[int, int, int, int]:
@@ -128,8 +134,9 @@ def _record_end(view, t: int, b: int, quotes: np.ndarray, even: bool) -> int | N
 
 
 def _span(view, a: int, b: int, start: int, delimiter: int, even: bool,
-          targets: list[int]) -> tuple[bool, list[int | None]]:
-    """(no stray quote in ``view[a:b]``, the record end after each target in it).
+          targets: list[int]) -> tuple[bool, list[int | None], np.ndarray | None]:
+    """(no stray quote in ``view[a:b]``, the record end after each target in it, the
+    indices among the span's line feeds of those outside quotes).
 
     ``even``: whether an even number of quotes precede ``a`` (from ``start``).
     """
@@ -139,12 +146,14 @@ def _span(view, a: int, b: int, start: int, delimiter: int, even: bool,
     prev = view[np.maximum(opening - 1, 0)]
     ok = (opening == start) | (prev == delimiter) | (prev == _LF) | (prev == _QUOTE)
     if not ok.all():
-        return False, []
+        return False, [], None
     ends = []
     for t in targets:
         even_t = even == (np.searchsorted(quotes, t) % 2 == 0)
         ends.append(_record_end(view, t, b, quotes, even_t))
-    return True, ends
+    feeds = np.flatnonzero(view[a:b] == _LF) + a
+    outside = (np.searchsorted(quotes, feeds) % 2 == 0) == even
+    return True, ends, np.flatnonzero(outside)
 
 
 def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = None,
@@ -191,10 +200,12 @@ def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = No
             for i in range(len(spans))]
     found = in_parallel(lambda j: _span(view, *spans[j[0]], start, ord(delimiter),
                                         bool(even[j[0]]), j[1]), jobs, threads)
-    if not all(ok for ok, _ in found):
+    if not all(ok for ok, _, _ in found):
         return Scan(feeds, [], nuls, returns)
+    first_feed = np.cumsum([0] + [c[1] for c in counted[:-1]])  # line feeds before each span
+    ended = np.concatenate([local + first_feed[i] for i, (_, _, local) in enumerate(found)])
     cuts = []
-    for i, (_, ends) in enumerate(found):
+    for i, (_, ends, _) in enumerate(found):
         for cut in ends:
             k = i + 1
             while cut is None and k < len(spans):  # no record end in the span: the next
@@ -203,4 +214,4 @@ def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = No
                 k += 1
             if cut is not None and cut < end and (not cuts or cut > cuts[-1]):
                 cuts.append(cut)
-    return Scan(feeds, cuts, nuls, returns)
+    return Scan(feeds, cuts, nuls, returns, ended)

@@ -272,9 +272,13 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
     if n == 0:
         return None
     breaks = found.line_feeds
+    ends = found.record_ends
+    lines = np.arange(n, dtype=np.int64) + (header_line + 1)
     if breaks == n - 1:
-        inside = None
-        lines = np.arange(n, dtype=np.int64) + (header_line + 1)
+        last_inside = 0  # line breaks inside the last record's cells
+    elif ends is not None and len(ends) == n - 1:  # which line feeds end records: known
+        lines[1:] = ends + (header_line + 2)
+        last_inside = breaks - (int(ends[-1]) + 1 if n > 1 else 0)
     else:
         # text columns first: the longest cells of the head
         sample = hd.rows[header_index + 1:] or [[""] * width]
@@ -282,11 +286,11 @@ def body(data: bytes, hd: Head, header_index: int, width: int):
         inside = _line_breaks(columns, np.argsort(size)[::-1], breaks - (n - 1))
         if inside is None:
             return None  # blank lines between records: the careful path counts them
-        lines = np.arange(n, dtype=np.int64) + (header_line + 1)
         lines[1:] += np.cumsum(inside[:-1])
+        last_inside = int(inside[-1])
     # the last record must be complete (an unterminated quote swallows the file's end)
     last = end
-    for _ in range(1 + (0 if inside is None else int(inside[-1]))):
+    for _ in range(1 + last_inside):
         last = data.rfind(b"\n", start, last)
         if last < 0:
             break
