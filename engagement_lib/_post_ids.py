@@ -17,7 +17,7 @@ instagram  ``/p/<shortcode>``, ``/reel/<shortcode>``, ``/tv/<shortcode>``
 x          ``/status/<id>``
 linkedin   ``urn:li:activity:<id>`` (also ``share``, ``ugcPost``)
 youtube    ``watch?v=<id>``, ``youtu.be/<id>``, ``/shorts/<id>``
-tiktok     ``/video/<id>``
+tiktok     ``/video/<id>``, ``/photo/<id>`` (photo carousels)
 =========  ==========================================================
 
 When the other IDs of the same export have the legacy Facebook shape
@@ -75,7 +75,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"/shorts/([A-Za-z0-9_-]{11})",
         r"/video/([A-Za-z0-9_-]{11})",
     ),
-    "tiktok": (r"/video/(\d+)",),
+    "tiktok": (r"/(?:video|photo)/(\d+)",),
     "snapchat": (r"/spotlight/([A-Za-z0-9_-]+)", r"/story/([A-Za-z0-9_-]+)"),
     "viadeo": (r"/(?:posts?|news)/(\w+)",),
 }

@@ -80,6 +80,7 @@ def test_excel_mangled_ids_are_detected_and_checked_against_the_kept_digits():
         ("youtube", "https://youtu.be/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
         ("youtube", "https://www.youtube.com/shorts/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
         ("tiktok", "https://www.tiktok.com/@ville/video/7234567890123456789", "7234567890123456789"),
+        ("tiktok", "https://www.tiktok.com/@ville/photo/7234567890123456780", "7234567890123456780"),
         ("facebook", "not a link", None),
     ],
 )
