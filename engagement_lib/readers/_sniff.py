@@ -930,6 +930,11 @@ _DIGIT_ID = r"^[0-9]+(_[0-9]+)?$"  # IDs clean_id leaves as they are
 _MANGLED_RE2 = r"^ *[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+ *$"  # _MANGLED on printable ASCII
 #: The longest string of NA_STRINGS, in bytes; all of them start with a non-digit.
 _NA_MAX_BYTES = max(len(v.encode()) for v in NA_STRINGS)
+#: (byte length, first byte, last byte) of the non-empty NA_STRINGS (longer: none).
+_NA_SHAPE = np.zeros((_NA_MAX_BYTES + 2, 256, 256), dtype=bool)
+for _na in (v.encode() for v in NA_STRINGS if v):
+    _NA_SHAPE[len(_na), _na[0], _na[-1]] = True
+del _na
 
 
 def _byte_table(*ranges) -> np.ndarray:
@@ -1086,8 +1091,9 @@ def _arrow_blank(values) -> np.ndarray:
     """:func:`blank_mask`: null, or in NA_STRINGS after strip.
 
     Without whitespace at its ends a cell is its own strip, and can be in
-    NA_STRINGS only if it is short and starts with a non-digit: only those
-    cells, and the ones with whitespace at an end, are compared.
+    NA_STRINGS only if its length, first and last bytes are those of an NA
+    string: only those cells, and the ones that may have whitespace at an end
+    (stripped, then compared), are compared.
     """
     pa, pc = _pa()
     if pc.all(pc.ascii_is_decimal(values)).as_py():  # each non-null cell: digits, at least one
@@ -1098,17 +1104,22 @@ def _arrow_blank(values) -> np.ndarray:
         return _nulls(values) | (_lengths(values) == 0)
     na = pa.array(sorted(NA_STRINGS), type=values.type)
     scan = _scan(values)
-    length, first, _ = scan
+    length, first, last = scan
     blank = _nulls(values) | (length == 0)
-    short = ~blank & (length <= _NA_MAX_BYTES) & ~_DIGIT_BYTE[first]
+    # cells of an NA string's length, first and last byte (a superset of the NA strings)
+    shape = (np.minimum(length, _NA_MAX_BYTES + 1).astype(np.int32) << 16) \
+        | (first.astype(np.int32) << 8) | last
+    short = _NA_SHAPE.ravel()[shape] & ~blank
     if short.sum() > len(short) // 4:  # most cells: compare all of them, no filtered copy
         blank |= short & _mask(pc.is_in(values, value_set=na))
     elif short.any():
         blank[short] = _mask(pc.is_in(pc.filter(values, pa.array(short)), value_set=na))
-    edge = _edge_space(values, scan) & ~blank
+    # cells that may have whitespace at an end: stripped and compared (for those that
+    # have none, the comparison above already said)
+    edge = ~blank & (length > 0) & (_SPACE_FIRST_BYTE[first] | _SPACE_LAST_BYTE[last])
     if edge.any():
-        blank[edge] = _mask(pc.is_in(arrow_strip(pc.filter(values, pa.array(edge))),
-                                     value_set=na))
+        blank[edge] |= _mask(pc.is_in(arrow_strip(pc.filter(values, pa.array(edge))),
+                                      value_set=na))
     return blank
 
 
