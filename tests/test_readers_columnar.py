@@ -29,9 +29,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engagement_lib import _threads
 from engagement_lib.datasets import load_dataset
 from engagement_lib.errors import ExportFormatError
-from engagement_lib.readers import _chunks, _detect, _sniff, _threads, get_layout, read_export
+from engagement_lib.readers import _chunks, _detect, _sniff, get_layout, read_export
 from engagement_lib.simulate.exports import WRITERS, write_export
 
 EXPORTED = {"classic": pd.Timestamp("2019-03-04 09:00", tz="UTC"),

@@ -8,9 +8,9 @@ The columnar fast path (:mod:`._columnar`) hands the body of a large export to
 own multi-threaded reader has to find block boundaries by a serial quote-aware
 pass and was slower than one thread. This module finds boundaries itself, with
 numpy over the raw bytes (in parallel threads: numpy releases the GIL), and the
-caller parses the pieces in parallel threads (:mod:`._threads`), each with the
-same options as the whole range, one thread per piece (pyarrow releases the GIL
-too), then stacks the tables.
+caller parses the pieces in parallel threads (:mod:`engagement_lib._threads`),
+each with the same options as the whole range, one thread per piece (pyarrow
+releases the GIL too), then stacks the tables.
 
 What is found
 -------------
@@ -65,7 +65,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._threads import in_parallel, workers
+from .._threads import in_parallel, workers
 
 __all__ = ["Scan", "scan"]
 

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _chunks, _sniff, _threads
+from .. import _threads
+from . import _chunks, _sniff
 
 __all__ = ["Head", "head", "body", "HEAD_LINES"]
 

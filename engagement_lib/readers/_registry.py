@@ -78,7 +78,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _sniff, _threads
+from .. import _threads
+from . import _sniff
 from ._base import ISSUE_COLUMNS, SKIPPED_COLUMNS, RawExport
 
 __all__ = [

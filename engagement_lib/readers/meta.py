@@ -87,8 +87,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import _threads
 from ..schema import METRICS
-from . import _sniff, _threads
+from . import _sniff
 from ._registry import Layout, Table, register
 
 __all__ = ["LEGACY_COLUMNS", "MBS_FACEBOOK_COLUMNS", "MBS_INSTAGRAM_COLUMNS",
