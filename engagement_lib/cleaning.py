@@ -1588,13 +1588,15 @@ def _short_text_hashes(cells) -> np.ndarray | None:
     cell's length into one word (multiply-xorshift): equal cells have equal
     hashes, so distinct hashes mean distinct cells.
     """
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    # one width for all chunks: equal cells must be padded alike to hash alike
+    width = max((int(np.diff(_sniff._bytes_of(c)[0]).max(initial=0)) for c in chunks), default=0)
+    if width > _HASH_MAX_BYTES:
+        return None
     out = []
-    for chunk in cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]:
+    for chunk in chunks:
         offsets, data = _sniff._bytes_of(chunk)
         lengths = np.diff(offsets)
-        width = int(lengths.max(initial=0))
-        if width > _HASH_MAX_BYTES:
-            return None
         padded = np.zeros((len(chunk), 8 * -(-width // 8)), dtype=np.uint8)
         if width and (lengths == width).all():  # fixed width (IDs): one reshape
             padded[:, :width] = data[offsets[0]:offsets[-1]].reshape(-1, width)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from engagement_lib import _media_types, _post_ids, _timezones, cleaning
@@ -114,6 +114,7 @@ _ID_TEXTS = st.lists(st.one_of(st.none(), st.sampled_from(["", "1", "12", "1_2",
 
 @settings(max_examples=200, deadline=None)
 @given(values=_ID_TEXTS, chunks=st.integers(1, 3))
+@example(values=["1", "000000000", "1"], chunks=2)  # chunks of different widths
 def test_unique_says_whether_a_text_column_repeats_a_value(values, chunks):
     # the hash shortcut must agree with plain Python on every column, chunked or not
     size = -(-len(values) // chunks) or 1
