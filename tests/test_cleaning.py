@@ -695,3 +695,15 @@ def test_cleaning_on_worker_threads_gives_the_same_tables(monkeypatch):
     kept = inline.posts.sort_values("source_row")
     assert kept["media_type"].astype(str).tolist() == ["reel", "other", "video", "video"]
     assert quarantined(inline, "negative_count")["source_row"].tolist() == [3]
+
+
+def test_a_repeated_id_is_found_across_arrow_chunks_of_different_widths():
+    # the readers' columns are chunked; the no-duplicate shortcut must see through chunks
+    import pyarrow as pa
+
+    rows = posts(post_id=["1", "000000000", "1"], likes=[5, 6, 5])
+    rows["post_id"] = pd.Series(pd.array(pa.chunked_array([["1", "000000000"], ["1"]]),
+                                         dtype="str"))
+    data = clean(raw(rows))
+    assert sorted(data.posts["post_id"]) == ["000000000", "1"]
+    assert data.report.totals["duplicates_merged"] == 1
