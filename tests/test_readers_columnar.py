@@ -72,7 +72,6 @@ def tiny_pieces(monkeypatch):
     monkeypatch.setattr(_threads, "MIN_ROWS", 0)
     monkeypatch.setattr(_chunks, "STEP", 48)
     monkeypatch.setattr(_chunks, "MIN_PIECE", 1)
-    monkeypatch.setattr(_chunks, "WINDOW", 16)
     monkeypatch.setattr(_chunks, "PIECES_PER_THREAD", 40)
 
 
@@ -397,15 +396,17 @@ _BODY_PIECES = ['"', '""', ",", ";", "a", "1", " ", "\n", "\r\n", "é", '"x\ny"'
 
 @settings(max_examples=150, deadline=None)
 @given(body=st.lists(st.sampled_from(_BODY_PIECES), max_size=60).map("".join),
-       delimiter=st.sampled_from([",", ";"]), step=st.integers(1, 40))
-def test_cuts_are_record_ends(body, delimiter, step):
+       delimiter=st.sampled_from([",", ";"]), step=st.integers(1, 40),
+       sparse=st.sampled_from([1, 10 ** 6]))
+def test_cuts_are_record_ends(body, delimiter, step, sparse):
+    # sparse=1: offsets kept between the passes; 10**6: found again in the second one
     data = body.encode("utf-8")
-    old = _chunks.STEP, _chunks.WINDOW
-    _chunks.STEP, _chunks.WINDOW = step, 3
+    old = _chunks.STEP, _chunks.SPARSE
+    _chunks.STEP, _chunks.SPARSE = step, sparse
     try:
         got = _chunks.scan(data, 0, len(data), delimiter, threads=2, pieces=len(data) // 2 + 1)
     finally:
-        _chunks.STEP, _chunks.WINDOW = old
+        _chunks.STEP, _chunks.SPARSE = old
     assert got.line_feeds == data.count(b"\n")
     assert got.cuts == sorted(set(got.cuts)) and all(0 < c < len(data) for c in got.cuts)
     ends = _record_ends(data, delimiter)

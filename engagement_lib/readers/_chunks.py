@@ -14,10 +14,12 @@ releases the GIL too), then stacks the tables.
 
 What is found
 -------------
-:func:`scan` counts the line feeds of the range and returns *cut* offsets, each
-just after a line feed that ends a record, roughly evenly spaced; or no cuts
-when it cannot prove where records end (then the range is parsed in one piece,
-as before).
+:func:`scan` counts the line feeds (and the NUL and CR bytes) of the range and
+returns *cut* offsets, each just after a line feed that ends a record, roughly
+evenly spaced, and which line feeds end records (the others are inside quoted
+cells: the caller derives every record's physical line number from them); or
+no cuts when it cannot prove where records end (then the range is parsed in one
+piece, as before).
 
 Proof that the pieces parse as the whole range does
 ---------------------------------------------------
@@ -75,8 +77,9 @@ STEP = 8 << 20
 MIN_PIECE = 16 << 20
 #: Pieces per thread (a little more than one: pieces end at record ends, not evenly).
 PIECES_PER_THREAD = 2
-#: Line feeds looked at first after a cut's target offset (more if all are quoted).
-WINDOW = 1 << 16
+#: Quote and line-feed offsets are kept between the passes unless a span has more
+#: than one per this many bytes (odd files: found again in the second pass instead).
+SPARSE = 16
 
 _QUOTE, _LF, _CR = 0x22, 0x0A, 0x0D
 
@@ -109,56 +112,54 @@ class Scan:
     record_ends: np.ndarray | None = None
 
 
-def _counts(view, a: int, b: int) -> tuple[int, int, int, int]:
-    """(quotes, line feeds, NULs, carriage returns) in ``view[a:b]``."""
+def _first_pass(view, a: int, b: int):
+    """Quote and line-feed offsets of ``view[a:b]`` (absolute; None when more than one
+    per :data:`SPARSE` bytes, not kept), and their numbers, NUL and CR counts."""
     part = view[a:b]
-    return tuple(int(np.count_nonzero(part == byte)) for byte in (_QUOTE, _LF, 0, _CR))
+    quotes = np.flatnonzero(part == _QUOTE)
+    feeds = np.flatnonzero(part == _LF)
+    keep = len(part) // SPARSE
+    nuls = returns = 0
+    if np.count_nonzero(part < 0x0E) > len(feeds):  # control bytes other than line feeds
+        nuls, returns = int(np.count_nonzero(part == 0)), int(np.count_nonzero(part == _CR))
+    return (len(quotes), quotes + a if len(quotes) <= keep else None,
+            len(feeds), feeds + a if len(feeds) <= keep else None, nuls, returns)
 
 
-def _record_end(view, t: int, b: int, quotes: np.ndarray, even: bool) -> int | None:
-    """Offset just after the first line feed of ``view[t:b]`` outside quotes, or None.
-
-    ``quotes``: absolute offsets of the quotes of ``view[t:b]`` (at least);
-    ``even``: whether an even number of quotes precede ``t``.
-    """
-    first = np.searchsorted(quotes, t)
-    for stop in (min(t + WINDOW, b), b):
-        feeds = np.flatnonzero(view[t:stop] == _LF) + t
-        before = np.searchsorted(quotes, feeds) - first  # quotes between t and each feed
-        outside = before % 2 == (0 if even else 1)
-        if outside.any():
-            return int(feeds[np.argmax(outside)]) + 1
-        if stop == b:
-            break
-    return None
-
-
-def _span(view, a: int, b: int, start: int, delimiter: int, even: bool,
-          targets: list[int]) -> tuple[bool, list[int | None], np.ndarray | None]:
-    """(no stray quote in ``view[a:b]``, the record end after each target in it, the
-    indices among the span's line feeds of those outside quotes).
+def _second_pass(view, a: int, b: int, start: int, delimiter: int, even: bool,
+                 quotes: np.ndarray | None, feeds: np.ndarray | None, targets: list[int],
+                 want_ends: bool):
+    """For the span ``view[a:b]``: None when it has a stray quote, else (the first
+    record end at or after each target, or None; the indices among the span's line
+    feeds of those outside quotes, if wanted; the span's first record end or None).
 
     ``even``: whether an even number of quotes precede ``a`` (from ``start``).
     """
-    quotes = np.flatnonzero(view[a:b] == _QUOTE) + a
+    if quotes is None:
+        quotes = np.flatnonzero(view[a:b] == _QUOTE) + a
     # quotes preceded by an even number of quotes (from the range start)
     opening = quotes[0::2] if even else quotes[1::2]
     prev = view[np.maximum(opening - 1, 0)]
-    ok = (opening == start) | (prev == delimiter) | (prev == _LF) | (prev == _QUOTE)
-    if not ok.all():
-        return False, [], None
-    ends = []
-    for t in targets:
-        even_t = even == (np.searchsorted(quotes, t) % 2 == 0)
-        ends.append(_record_end(view, t, b, quotes, even_t))
-    feeds = np.flatnonzero(view[a:b] == _LF) + a
-    outside = (np.searchsorted(quotes, feeds) % 2 == 0) == even
-    return True, ends, np.flatnonzero(outside)
+    if not ((opening == start) | (prev == delimiter) | (prev == _LF) | (prev == _QUOTE)).all():
+        return None
+    if feeds is None:
+        feeds = np.flatnonzero(view[a:b] == _LF) + a
+    outside = (np.searchsorted(quotes, feeds) % 2 == 0) == even  # line feeds ending records
+    ends = feeds[outside] + 1
+    after = np.searchsorted(ends, targets, side="left")
+    cuts = [int(ends[k]) if k < len(ends) else None for k in after]
+    return (cuts, np.flatnonzero(outside) if want_ends else None,
+            int(ends[0]) if len(ends) else None)
 
 
 def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = None,
          pieces: int | None = None) -> Scan:
     """Line feeds of ``data[start:end]`` and where to cut it into pieces of whole records.
+
+    Two passes over the bytes, each on parallel threads, span by span
+    (:data:`STEP` bytes): the first finds the quotes and line feeds (and counts
+    NUL and CR bytes), the second, knowing how many quotes precede each span,
+    checks for stray quotes and tells which line feeds end records.
 
     Parameters
     ----------
@@ -188,30 +189,40 @@ def scan(data, start: int, end: int, delimiter: str, *, threads: int | None = No
     view = np.frombuffer(data, dtype=np.uint8)  # no copy; released on return
     bounds = list(range(start, end, STEP)) + [end]
     spans = list(zip(bounds[:-1], bounds[1:], strict=True))
-    counted = in_parallel(lambda s: _counts(view, *s), spans, threads)
-    feeds, nuls, returns = (sum(c[k] for c in counted) for k in (1, 2, 3))
+    first = in_parallel(lambda s: _first_pass(view, *s), spans, threads)
+    feeds, nuls, returns = (sum(f[k] for f in first) for k in (2, 4, 5))
     if pieces < 2 or len(delimiter) != 1 or ord(delimiter) > 0x7F:
         return Scan(feeds, [], nuls, returns)
     # whether an even number of quotes precede each span
-    even = np.cumsum([0] + [c[0] for c in counted[:-1]]) % 2 == 0
+    even = np.cumsum([0] + [f[0] for f in first[:-1]]) % 2 == 0
     targets = sorted({start + size * k // pieces for k in range(1, pieces)})
     where = np.searchsorted(bounds, targets, side="right") - 1  # span of each target
-    jobs = [(i, [t for t, w in zip(targets, where, strict=True) if w == i])
-            for i in range(len(spans))]
-    found = in_parallel(lambda j: _span(view, *spans[j[0]], start, ord(delimiter),
-                                        bool(even[j[0]]), j[1]), jobs, threads)
-    if not all(ok for ok, _, _ in found):
+    want_ends = feeds <= size // SPARSE
+    second = in_parallel(
+        lambda i: _second_pass(view, *spans[i], start, ord(delimiter), bool(even[i]),
+                               first[i][1], first[i][3],
+                               [t for t, w in zip(targets, where, strict=True) if w == i],
+                               want_ends),
+        range(len(spans)), threads)
+    if any(got is None for got in second):
         return Scan(feeds, [], nuls, returns)
-    first_feed = np.cumsum([0] + [c[1] for c in counted[:-1]])  # line feeds before each span
-    ended = np.concatenate([local + first_feed[i] for i, (_, _, local) in enumerate(found)])
-    cuts = []
-    for i, (_, ends, _) in enumerate(found):
-        for cut in ends:
-            k = i + 1
-            while cut is None and k < len(spans):  # no record end in the span: the next
-                cut = _span(view, *spans[k], start, ord(delimiter), bool(even[k]),
-                            [spans[k][0]])[1][0]
-                k += 1
-            if cut is not None and cut < end and (not cuts or cut > cuts[-1]):
+    cuts, pending = [], False  # pending: a target with no record end after it in its span
+    for span_cuts, _, first_end in second:
+        found = []
+        if pending and first_end is not None:  # the next record end, in a later span
+            found.append(first_end)
+            pending = False
+        for cut in span_cuts:
+            if cut is None:
+                pending = True
+            else:
+                found.append(cut)
+        for cut in found:
+            if cut < end and (not cuts or cut > cuts[-1]):
                 cuts.append(cut)
+    ended = None
+    if want_ends:
+        first_feed = np.cumsum([0] + [f[2] for f in first[:-1]])  # line feeds before each span
+        ended = np.concatenate([local + first_feed[i]
+                                for i, (_, local, _) in enumerate(second)])
     return Scan(feeds, cuts, nuls, returns, ended)
