@@ -1187,6 +1187,19 @@ def _arrow_numbers(values, decimal):
     return out, bad
 
 
+def _largest_magnitude(ints) -> int:
+    """``max(abs(ints))`` of Arrow int64 values as Arrow computes it (0 when all null),
+    from their extremes (no array of absolute values)."""
+    _, pc = _pa()
+    lo, hi = pc.min_max(ints).values()
+    lo, hi = lo.as_py(), hi.as_py()
+    if lo is None:
+        return 0
+    if lo == np.iinfo(np.int64).min:  # Arrow's abs wraps there: ask it
+        return pc.max(pc.abs(ints)).as_py() or 0
+    return max(abs(lo), abs(hi))
+
+
 def _arrow_integers(values, decimal) -> tuple[pd.Series, pd.Series]:
     pa, pc = _pa()
     n = len(values)
@@ -1197,7 +1210,7 @@ def _arrow_integers(values, decimal) -> tuple[pd.Series, pd.Series]:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             ints = None
         # within ±2**53 the object path's float round trip is exact: same values
-        if ints is not None and (pc.max(pc.abs(ints)).as_py() or 0) <= 2 ** 53:
+        if ints is not None and _largest_magnitude(ints) <= 2 ** 53:
             null = _nulls(ints)
             vals = np.asarray(pc.fill_null(ints, 0).to_numpy(zero_copy_only=False),
                               dtype="int64")
