@@ -600,7 +600,7 @@ def _show(value) -> str | None:
 def _text(series: pd.Series | None, n: int, *, strip: bool = False) -> pd.Series:
     """A column as ``str`` dtype (blank → NA); all-NA when absent."""
     if series is None:
-        return pd.Series(pd.NA, index=range(n), dtype="str")
+        return _const(None, n)
     out = series.astype("str")
     if strip:
         out = _sniff.strip_text(out)
@@ -632,14 +632,15 @@ _CONST_BLOCK = 8192  # rows of the one Arrow block a constant text column repeat
 
 
 def _const(value, n: int) -> pd.Series:
-    """A text column holding one value, ``n`` times.
+    """A text column holding one value (None: missing), ``n`` times.
 
     Built in Arrow as one block of :data:`_CONST_BLOCK` copies repeated as the
     chunks of a chunked array (Arrow data is immutable, so the chunks may share
     it): the source file's path on a million rows takes a few hundred kB instead
     of 80 MB, and no million-object array is made.
     """
-    block = pa.repeat(pa.scalar(value, pa.large_string()), min(n, _CONST_BLOCK))
+    block = pa.nulls(min(n, _CONST_BLOCK), pa.large_string()) if value is None else \
+        pa.repeat(pa.scalar(value, pa.large_string()), min(n, _CONST_BLOCK))
     full, rest = divmod(n, _CONST_BLOCK) if n > _CONST_BLOCK else (0, n)
     chunks = [block] * full + ([block.slice(0, rest)] if rest or not full else [])
     return pd.Series(pd.array(pa.chunked_array(chunks, type=pa.large_string()), dtype="str"))
@@ -829,9 +830,11 @@ def _time_bounds(utc, column, network, exported_at, opts: _Options, log: _Log) -
 
 def _negative(frame, columns, log: _Log) -> None:
     for col in columns:
+        low = frame[col].min()
+        if pd.isna(low) or low >= 0:  # no negative count: no mask to build
+            continue
         neg = (frame[col] < 0).fillna(False)
-        if neg.any():
-            log.problem(neg, "negative_count", col, frame[col], f"{col} is negative")
+        log.problem(neg, "negative_count", col, frame[col], f"{col} is negative")
 
 
 def _integer_columns(rows, columns, n, log: _Log) -> dict[str, pd.Series]:
@@ -1053,7 +1056,7 @@ def _post_ids(rows, issues, network, n, log: _Log, counts: Counter,
 
 def _post_ids_as_text(values, n) -> pd.Series:
     if values is None:
-        return pd.Series(pd.NA, index=range(n), dtype="str")
+        return _const(None, n)
     return _ids.as_id_strings(values.reset_index(drop=True)).astype("str")
 
 
@@ -1085,7 +1088,7 @@ def _reactions(rows, likes: pd.Series, n, log: _Log, counts: Counter) -> pd.Seri
 
 
 def _metric_era(rows, export: RawExport, metrics, plays, n) -> pd.Series:
-    era = pd.Series(pd.NA, index=range(n), dtype="str")
+    era = _const(None, n)
     if "metric_era" in rows.columns:
         era = _text(rows["metric_era"], n, strip=True).reset_index(drop=True)
     if export.metric_era:
