@@ -32,7 +32,10 @@ backends, dask and hypothesis among them, on the first validation: seconds,
 once per process; printed apart); the peak resident memory includes both.
 Each contender runs ``--repeat`` times, alternating, and the best time is
 kept (the ratio is of the best times; with ``--repeat`` > 1 the medians are
-printed too). The script then checks the work was done: every row read, none
+printed too). Expect noise: on a shared 2-core machine, or a virtual machine
+where first-touched memory is slow (the host backs each new page), single runs
+of engagement_lib (about 1.2 GB touched, DuckDB about 0.7 GB) vary by a few
+tenths of a second; run ``uptime`` first and compare with its load. The script then checks the work was done: every row read, none
 quarantined, the post IDs those written.
 
 Usage::
