@@ -469,6 +469,16 @@ def test_pieces_of_simulated_exports_read_identically(truth, tmp_path, monkeypat
         _both(path, fast=resave != "fr_excel")  # cp1252: the careful path
 
 
+@pytest.mark.parametrize("whens", [
+    ["03/01/2024 11:43", "13/01/2024 10:00", "01/12/2024 08:00"],  # a day-first switch
+    ["03/29/2024 11:43", "2024-01-13T10:00:00+0100", "02/30/2024 10:00"],  # offsets, bad day
+    ["03/29/2024 11:43", "", "n/a"],
+])
+def test_prefetched_dates_read_identically(tmp_path, tiny_pieces, whens):
+    rows = [_row(pid=str(10 ** 15 + i), when=w) for i, w in enumerate(whens * 10)]
+    _both(_write(tmp_path, rows), fast=True)
+
+
 def test_bad_row_in_a_later_piece_gives_the_careful_path_error(tmp_path, tiny_pieces):
     rows = [_row(pid=str(i + 1)) for i in range(120)]
     rows[110] = rows[110] + ",,extra"

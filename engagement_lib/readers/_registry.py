@@ -513,30 +513,38 @@ class Table:
     def _na(self, dtype) -> pd.Series:
         return pd.Series(pd.NA, index=range(int(self._keep.sum())), dtype=dtype)
 
-    def prefetch(self, *, ints: Sequence[str] = (), texts: Sequence[str] = ()) -> None:
+    def prefetch(self, *, ints: Sequence[str] = (), texts: Sequence[str] = (),
+                 dates: Mapping[str, str] | None = None) -> None:
         """Start converting these fields on worker threads (large columnar tables only).
 
-        The conversions run while the layout goes on; :meth:`ints` and
-        :meth:`texts` then take their results (when the cells are still the same)
-        and record issues themselves, in their own call order: the outcome is the
-        same as without prefetching. Fields are not marked as read here. Give
-        only fields the layout reads unconditionally.
+        The conversions run while the layout goes on; :meth:`ints`, :meth:`texts`
+        and :meth:`dates` then take their results (when the cells and the
+        arguments are still the same) and record issues and warnings themselves,
+        in their own call order: the outcome is the same as without prefetching.
+        Fields are not marked as read here. Give only fields the layout reads
+        unconditionally; ``dates`` maps a field to the ``column=`` it is read
+        with (default arguments otherwise).
         """
         if not self.columnar or _threads.workers(self._n) <= 1:
             return
-        for kind, names in (("ints", ints), ("texts", texts)):
-            for name in names:
-                raw = self._field_cells(name)
-                if raw is not None:
-                    job = functools.partial(_sniff.to_integers, decimal=self.decimal) \
-                        if kind == "ints" else _stripped_series
-                    self._ready[kind, name] = (raw, _threads.background(job, raw,
-                                                                        rows=self._n))
+        jobs = [("ints", name, (), functools.partial(_sniff.to_integers, decimal=self.decimal))
+                for name in ints]
+        jobs += [("texts", name, (), _stripped_series) for name in texts]
+        for name, column in (dates or {}).items():
+            args = (True if self._dayfirst else None, None, column or name)
+            jobs.append(("dates", name, args, functools.partial(
+                _sniff.parse_datetimes, dayfirst=args[0], date_format=None, name=args[2])))
+        for kind, name, args, job in jobs:
+            raw = self._field_cells(name)
+            if raw is not None:
+                self._ready[kind, name] = (raw, args, _threads.background(job, raw,
+                                                                          rows=self._n))
 
-    def _prefetched(self, kind: str, name: str, raw):
-        """The result :meth:`prefetch` computed from exactly these cells, else None."""
+    def _prefetched(self, kind: str, name: str, raw, args=()):
+        """The result :meth:`prefetch` computed from exactly these cells and
+        arguments, else None."""
         hit = self._ready.pop((kind, name), None)
-        return hit[1]() if hit is not None and hit[0] is raw else None
+        return hit[2]() if hit is not None and hit[0] is raw and hit[1] == args else None
 
     def ints(self, name: str, *, column: str | None = None) -> pd.Series:
         """Counts as nullable ``Int64``; absent field → all <NA>; bad cells → <NA> + issue."""
@@ -580,8 +588,10 @@ class Table:
             return pd.Series(pd.NaT, index=range(int(self._keep.sum())), dtype="datetime64[us]")
         if dayfirst is None and self._dayfirst:
             dayfirst = True  # a switch to day-first holds for the whole file
-        res = _sniff.parse_datetimes(raw, dayfirst=dayfirst, date_format=date_format,
-                                     name=column or name)
+        res = self._prefetched("dates", name, raw, (dayfirst, date_format, column or name))
+        if res is None:
+            res = _sniff.parse_datetimes(raw, dayfirst=dayfirst, date_format=date_format,
+                                         name=column or name)
         self._dayfirst = self._dayfirst or (res.dayfirst and date_format is None)
         if res.warning:
             self.warn(res.warning)

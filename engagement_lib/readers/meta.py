@@ -484,8 +484,15 @@ def _date_kind(table: Table) -> np.ndarray | None:
     return (norm.isin(LIFETIME_WORDS) | (norm == "")).to_numpy()
 
 
-def _mbs_publish(table: Table) -> pd.Series:
+def _publish_field(table: Table) -> str:
+    """The field of the publication time: local, or UTC when only that one is there."""
     if table.has("publish_time_utc") and not table.has("publish_time"):
+        return "publish_time_utc"
+    return "publish_time"
+
+
+def _mbs_publish(table: Table) -> pd.Series:
+    if _publish_field(table) == "publish_time_utc":
         got = table.dates("publish_time_utc", column="published_at")
         if not table.tz_aware:  # "(UTC)" in the header: the naive values are UTC
             table.tz_aware = True
@@ -580,7 +587,8 @@ def _parse_mbs_facebook(table: Table):
     text = _longer_text(table, "title", "description")  # built meanwhile
     table.prefetch(ints=("views", "impressions", "total_clicks", "reactions", "reach",
                          "comments", "shares", "reach_boosted", "views_boosted"),
-                   texts=("page_name", "post_type", "permalink", "custom_labels"))
+                   texts=("page_name", "post_type", "permalink", "custom_labels"),
+                   dates={_publish_field(table): "published_at"})
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
     pages = _page_ids(table)
