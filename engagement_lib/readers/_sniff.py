@@ -1101,7 +1101,7 @@ def _arrow_blank(values) -> np.ndarray:
     if all(o[-1] == o[0] for o, _ in map(_bytes_of, _chunks(values))):  # not a byte in any cell
         return np.ones(len(values), dtype=bool)
     if _digits_only(values):  # digits only: no whitespace, no NA string (all have a non-digit)
-        return _nulls(values) | (_lengths(values) == 0)
+        return _nulls(values) | _empty(values)
     na = pa.array(sorted(NA_STRINGS), type=values.type)
     scan = _scan(values)
     length, first, last = scan
@@ -1125,12 +1125,14 @@ def _arrow_blank(values) -> np.ndarray:
 
 def empty_cells(values) -> np.ndarray:
     """Cells that are the empty string (not null) of an Arrow string array, as numpy bools."""
-    return ~_nulls(values) & (_lengths(values) == 0)
+    return ~_nulls(values) & _empty(values)
 
 
-def _lengths(values) -> np.ndarray:
-    return np.concatenate([np.diff(_bytes_of(ch)[0]) for ch in _chunks(values)] or
-                          [np.zeros(0, dtype=np.int64)])
+def _empty(values) -> np.ndarray:
+    """Cells of no byte (nulls included when their slot is empty), as numpy bools."""
+    return np.concatenate([offsets[1:] == offsets[:-1]
+                           for offsets, _ in map(_bytes_of, _chunks(values))]
+                          or [np.zeros(0, dtype=bool)])
 
 
 def _set_nulls(values, null: np.ndarray):
@@ -1232,7 +1234,7 @@ def arrow_ids(values):
     null = _nulls(values)
     lo, hi = _byte_range(values)
     if lo >= 0x30 and hi <= 0x5F:  # digits (and page_post): nothing to clean or mangled
-        filled = ~null & (_lengths(values) > 0)
+        filled = ~null & ~_empty(values)
         if (filled | null).all() and (hi <= 0x39 or _mask(
                 pc.match_substring_regex(pc.filter(values, pa.array(filled)), _DIGIT_ID)).all()):
             return values, np.zeros(n, dtype=bool)

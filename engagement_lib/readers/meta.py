@@ -445,8 +445,8 @@ def _longer_cells(a, b) -> pd.Series:
     sizes, edges = [], []
     for cells in (a, b):
         edge = _sniff._edge_space(cells)  # cells that strip() changes
-        size = pc.fill_null(pc.utf8_length(cells), -1).to_numpy(
-            zero_copy_only=False).astype(np.int64)  # a writable copy
+        size = np.require(pc.fill_null(pc.utf8_length(cells), -1).to_numpy(
+            zero_copy_only=False), requirements="W")  # writable (copied only if not)
         if edge.any():
             stripped = _sniff.arrow_strip(pc.filter(cells, pa.array(edge)))
             size[edge] = pc.utf8_length(stripped).to_numpy(zero_copy_only=False)
