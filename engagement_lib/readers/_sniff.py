@@ -77,6 +77,7 @@ __all__ = [
     "arrow_strip",
     "arrow_stripped",
     "strip_text",
+    "edge_candidates",
     "empty_cells",
     "arrow_null_blanks",
     "arrow_ids",
@@ -1071,15 +1072,19 @@ def strip_text(text: pd.Series) -> pd.Series:
     return pd.Series(pd.array(stripped, dtype="str"), index=text.index, name=text.name)
 
 
-def _edge_space(values, scan=None) -> np.ndarray:
-    """Cells that ``str.strip()`` changes (whitespace at either end).
-
-    Candidates come from each cell's first and last byte (a superset: ``é``
-    ends with a byte some spaces also end with), then are stripped to be sure.
-    """
-    pa, pc = _pa()
+def edge_candidates(values, scan=None) -> np.ndarray:
+    """Cells that may have whitespace at an end, from their first and last byte (a
+    superset of the cells ``str.strip()`` changes: ``é`` ends with a byte some
+    spaces also end with)."""
     length, first, last = _scan(values) if scan is None else scan
-    out = (length > 0) & (_SPACE_FIRST_BYTE[first] | _SPACE_LAST_BYTE[last]) & ~_nulls(values)
+    return (length > 0) & (_SPACE_FIRST_BYTE[first] | _SPACE_LAST_BYTE[last]) & ~_nulls(values)
+
+
+def _edge_space(values, scan=None) -> np.ndarray:
+    """Cells that ``str.strip()`` changes (whitespace at either end): the
+    :func:`edge_candidates`, stripped to be sure."""
+    pa, pc = _pa()
+    out = edge_candidates(values, scan)
     if out.any():
         sub = pc.filter(values, pa.array(out))
         out[out] = _mask(pc.not_equal(pc.binary_length(arrow_strip(sub)),

@@ -444,12 +444,15 @@ def _longer_cells(a, b) -> pd.Series:
 
     sizes, edges = [], []
     for cells in (a, b):
-        edge = _sniff._edge_space(cells)  # cells that strip() changes
         size = np.require(pc.fill_null(pc.utf8_length(cells), -1).to_numpy(
             zero_copy_only=False), requirements="W")  # writable (copied only if not)
-        if edge.any():
-            stripped = _sniff.arrow_strip(pc.filter(cells, pa.array(edge)))
-            size[edge] = pc.utf8_length(stripped).to_numpy(zero_copy_only=False)
+        edge = np.zeros(len(size), dtype=bool)  # cells that strip() changes
+        maybe = np.flatnonzero(_sniff.edge_candidates(cells))
+        if len(maybe):  # stripped once: their stripped lengths tell which change
+            stripped = pc.utf8_length(_sniff.arrow_strip(pc.take(cells, pa.array(maybe))))
+            stripped = stripped.to_numpy(zero_copy_only=False)
+            edge[maybe[stripped != size[maybe]]] = True
+            size[maybe] = stripped
         sizes.append(size)
         edges.append(edge)
     pick = sizes[0] >= sizes[1]
