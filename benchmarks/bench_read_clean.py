@@ -208,6 +208,8 @@ def main(argv=None) -> int:
         sample = writer_sample(tmp / "sample", args.seed)
         sample_kb = sample.stat().st_size // 1000
         path, expected_ids = replicate(sample, args.rows, tmp, args.seed, args.caption_chars)
+        with open(path, "rb") as f:  # on disk now, not written back during the runs
+            os.fsync(f.fileno())
         made = time.perf_counter() - t
         size_mb = path.stat().st_size / 1e6
         ids_file = tmp / "ids.parquet"
