@@ -2,8 +2,9 @@
 
 pyarrow's compute kernels and CSV parser, and numpy's array operations, release
 the GIL, so a large file's independent pieces of work (the pieces of its body,
-a column built from others, in the readers and in cleaning) run truly in
-parallel. On one CPU every helper here runs its work inline, in order.
+a column built from others) run truly in parallel. Work that holds the GIL for
+long stretches (pandas' own loops) gains nothing and may lose: keep it on the
+calling thread. On one CPU every helper here runs its work inline, in order.
 
 The number of threads is the number of CPUs this process may use (at most 8),
 or the environment variable ``ENGAGEMENT_LIB_THREADS`` when set (``1``: no

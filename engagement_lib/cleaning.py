@@ -144,7 +144,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _post_ids as _ids
-from . import _threads
 from ._media_types import map_media_types
 from ._timezones import check_zone, to_utc
 from .errors import CleaningError, EngagementError
@@ -1108,16 +1107,14 @@ def _metric_era(rows, export: RawExport, metrics, plays, n) -> pd.Series:
 def _clean_posts(rows, export, network, zone, exported_at, issues, opts, log, counts):
     n = len(rows)
     out = {}
-    permalink = _text(rows.get("permalink"), n, strip=True)
-    labels = rows["media_type"].reset_index(drop=True) if "media_type" in rows else None
-    media_types = _threads.background(  # on another thread meanwhile
-        functools.partial(map_media_types, index=range(n)), labels, network, permalink, rows=n)
     ids, consumed = _post_ids(rows, issues, network, n, log, counts, opts.known,
                               opts.ids.get(id(export)))
     out["post_id"] = ids
     out["published_at"] = _times(rows, "published_at", zone, n, log, counts, required=True)
     _time_bounds(out["published_at"], "published_at", network, exported_at, opts, log)
-    media, unknown, unreported = media_types()
+    permalink = _text(rows.get("permalink"), n, strip=True)
+    labels = rows["media_type"].reset_index(drop=True) if "media_type" in rows else None
+    media, unknown, unreported = map_media_types(labels, network, permalink, index=range(n))
     out["media_type"] = media
     counts["media_type_unknown"] += int(unknown.sum())
     counts["media_type_unreported"] += int(unreported.sum())

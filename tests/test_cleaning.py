@@ -679,24 +679,6 @@ def test_broken_raw_exports_raise_library_errors():
         clean("/nonexistent/folder/for/sure")
 
 
-def test_cleaning_on_worker_threads_gives_the_same_tables(monkeypatch):
-    # large exports map media types on another thread: same result as inline
-    from engagement_lib import _threads
-
-    rows = posts(media_type=["Vidéos", "Photos", "Hologramme", None, "Vidéos"],
-                 permalink=["https://www.facebook.com/reel/1", None, None,
-                            "https://www.facebook.com/p/videos/4", "https://fb.com/x/videos/5"],
-                 likes=[1, -2, 3, 4, 5])
-    inline = clean(raw(rows))
-    monkeypatch.setattr(_threads, "MIN_ROWS", 0)
-    threaded = clean(raw(rows))
-    for name in ("posts", "quarantine", "flags"):
-        pd.testing.assert_frame_equal(getattr(threaded, name), getattr(inline, name))
-    kept = inline.posts.sort_values("source_row")
-    assert kept["media_type"].astype(str).tolist() == ["reel", "other", "video", "video"]
-    assert quarantined(inline, "negative_count")["source_row"].tolist() == [3]
-
-
 def test_a_repeated_id_is_found_across_arrow_chunks_of_different_widths():
     # the readers' columns are chunked; the no-duplicate shortcut must see through chunks
     import pyarrow as pa

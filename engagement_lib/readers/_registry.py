@@ -527,13 +527,14 @@ class Table:
         """
         if not self.columnar or _threads.workers(self._n) <= 1:
             return
-        jobs = [("ints", name, (), functools.partial(_sniff.to_integers, decimal=self.decimal))
-                for name in ints]
-        jobs += [("texts", name, (), _stripped_series) for name in texts]
+        jobs = []  # queued in this order: dates (layouts read them first), counts, texts
         for name, column in (dates or {}).items():
             args = (True if self._dayfirst else None, None, column or name)
             jobs.append(("dates", name, args, functools.partial(
                 _sniff.parse_datetimes, dayfirst=args[0], date_format=None, name=args[2])))
+        jobs += [("ints", name, (), functools.partial(_sniff.to_integers, decimal=self.decimal))
+                 for name in ints]
+        jobs += [("texts", name, (), _stripped_series) for name in texts]
         for kind, name, args, job in jobs:
             raw = self._field_cells(name)
             if raw is not None:

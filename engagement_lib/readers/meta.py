@@ -587,11 +587,11 @@ def _prefixed(pages: pd.Series, post_ids: pd.Series, bare: np.ndarray) -> pd.Ser
 
 
 def _parse_mbs_facebook(table: Table):
-    text = _longer_text(table, "title", "description")  # built meanwhile
     table.prefetch(ints=("views", "impressions", "total_clicks", "reactions", "reach",
                          "comments", "shares", "reach_boosted", "views_boosted"),
                    texts=("page_name", "post_type", "permalink", "custom_labels"),
                    dates={_publish_field(table): "published_at"})
+    text = _longer_text(table, "title", "description")  # built meanwhile, needed last
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
     pages = _page_ids(table)
