@@ -1219,9 +1219,10 @@ def _arrow_integers(values, decimal) -> tuple[pd.Series, pd.Series]:
         # within ±2**53 the object path's float round trip is exact: same values
         if ints is not None and _largest_magnitude(ints) <= 2 ** 53:
             null = _nulls(ints)
-            vals = np.asarray(pc.fill_null(ints, 0).to_numpy(zero_copy_only=False),
-                              dtype="int64")
-            return pd.Series(pd.arrays.IntegerArray(vals, null)), pd.Series(np.zeros(n, bool))
+            vals = np.require(pc.fill_null(ints, 0).to_numpy(zero_copy_only=False),
+                              dtype="int64", requirements="W")  # writable: pandas may edit it
+            return (pd.Series(pd.arrays.IntegerArray(vals, null), copy=False),  # ours: no copy
+                    pd.Series(np.zeros(n, bool), copy=False))
     nums, bad = _arrow_numbers(values, decimal)
     return _integers_from(pd.Series(nums), pd.Series(bad))
 
@@ -1362,4 +1363,5 @@ def _arrow_datetimes(values, *, dayfirst, name) -> DateParse:
         bad[rest] = sub.bad.to_numpy()
         warning = sub.warning
     out[~ok & ~rest] = np.datetime64("NaT")
-    return DateParse(pd.Series(out), pd.Series(bad), False, bool(dayfirst), warning)
+    return DateParse(pd.Series(out, copy=False), pd.Series(bad, copy=False), False,
+                     bool(dayfirst), warning)

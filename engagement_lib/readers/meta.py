@@ -388,8 +388,9 @@ MBS_INSTAGRAM_COLUMNS: dict[str, list[str]] = {
 }
 
 
-def _na_ints(n: int) -> pd.Series:
-    return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool)))
+def _na_ints(n: int) -> pd.arrays.IntegerArray:
+    """``n`` missing counts (an array: a Series would copy it)."""
+    return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
 
 
 def _where(cond, a: pd.Series, b: pd.Series) -> pd.Series:
@@ -587,11 +588,11 @@ def _prefixed(pages: pd.Series, post_ids: pd.Series, bare: np.ndarray) -> pd.Ser
 
 
 def _parse_mbs_facebook(table: Table):
+    text = _longer_text(table, "title", "description")  # the longest job: queued first
     table.prefetch(ints=("views", "impressions", "total_clicks", "reactions", "reach",
                          "comments", "shares", "reach_boosted", "views_boosted"),
                    texts=("page_name", "post_type", "permalink", "custom_labels"),
                    dates={_publish_field(table): "published_at"})
-    text = _longer_text(table, "title", "description")  # built meanwhile, needed last
     lifetime = _date_kind(table)
     published = _mbs_publish(table)
     pages = _page_ids(table)
@@ -622,7 +623,7 @@ def _parse_mbs_facebook(table: Table):
         "comments": table.ints("comments"),
         "shares": table.ints("shares"),
         "clicks": clicks,
-        **{metric: _na_ints(n).array for metric in ("saves", "follows", "completions")},
+        **{metric: _na_ints(n) for metric in ("saves", "follows", "completions")},
     }, copy=False)
     rows.insert(0, "source_row", table.source_rows)
     rows = _daily_rows(table, rows, lifetime)
@@ -669,7 +670,7 @@ def _parse_mbs_instagram(table: Table):
         "saves": table.ints("saves"),
         "follows": table.ints("follows"),
         "clicks": table.ints("link_clicks", column="clicks"),
-        "completions": _na_ints(len(post_ids)).array,
+        "completions": _na_ints(len(post_ids)),
     }, copy=False)
     rows.insert(0, "source_row", table.source_rows)
     rows = _daily_rows(table, rows, lifetime)
