@@ -1573,7 +1573,7 @@ def _unique(values: pd.Series) -> bool:
     text = values.astype("str")
     cells = pa.array(text.array)
     hashes = _short_text_hashes(cells)
-    if hashes is not None and not pd.Series(hashes).duplicated().any():
+    if hashes is not None and not pd.Series(hashes, copy=False).duplicated().any():
         return True
     return len(pc.unique(cells)) == len(text)
 

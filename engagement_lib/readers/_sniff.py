@@ -574,7 +574,7 @@ def to_numbers(values, *, decimal: str | None = None) -> tuple[pd.Series, pd.Ser
     """
     if is_arrow(values):
         out, bad = _arrow_numbers(values, decimal)
-        return pd.Series(out), pd.Series(bad)
+        return pd.Series(out, copy=False), pd.Series(bad, copy=False)
     s = pd.Series(values, copy=False)
     out = np.full(len(s), np.nan)
     bad = np.zeros(len(s), dtype=bool)
