@@ -201,17 +201,19 @@ def map_media_types(
     # Reels typed as videos (and any video whose URL is a short-video URL).
     if permalinks is not None:
         links = permalinks.astype("str")
-        videos = np.flatnonzero(kinds == _CODE[_M.VIDEO])
-        if len(videos):
-            short = links.iloc[videos].str.contains(_SHORT_VIDEO_URL).fillna(False)
-            kinds[videos[short.to_numpy(dtype=bool)]] = _CODE[_M.REEL]
+        is_video = kinds == _CODE[_M.VIDEO]
+        if is_video.any():  # (a boolean mask: a positional take would copy every link first)
+            short = links[is_video].str.contains(_SHORT_VIDEO_URL).fillna(False)
+            kinds[np.flatnonzero(is_video)[short.to_numpy(dtype=bool)]] = _CODE[_M.REEL]
     unreported = np.zeros(len(idx), dtype=bool)
     todo = np.flatnonzero(~present)
     if permalinks is not None:
         for pattern, kind in _FROM_URL:
             if not len(todo):
                 break
-            hit = links.iloc[todo].str.contains(pattern).fillna(False).to_numpy(dtype=bool)
+            pending = np.zeros(len(idx), dtype=bool)
+            pending[todo] = True
+            hit = links[pending].str.contains(pattern).fillna(False).to_numpy(dtype=bool)
             kinds[todo[hit]] = _CODE[kind]
             todo = todo[~hit]
     if network == "tiktok":

@@ -448,12 +448,14 @@ def _longer_cells(a, b) -> pd.Series:
         size = np.require(pc.fill_null(pc.utf8_length(cells), -1).to_numpy(
             zero_copy_only=False), requirements="W")  # writable (copied only if not)
         edge = np.zeros(len(size), dtype=bool)  # cells that strip() changes
-        maybe = np.flatnonzero(_sniff.edge_candidates(cells))
-        if len(maybe):  # stripped once: their stripped lengths tell which change
-            stripped = pc.utf8_length(_sniff.arrow_strip(pc.take(cells, pa.array(maybe))))
+        maybe = _sniff.edge_candidates(cells)
+        if maybe.any():  # stripped once: their stripped lengths tell which change
+            # (a filter, not a take: Arrow's take first joins the chunks of the whole column)
+            stripped = pc.utf8_length(_sniff.arrow_strip(pc.filter(cells, pa.array(maybe))))
             stripped = stripped.to_numpy(zero_copy_only=False)
-            edge[maybe[stripped != size[maybe]]] = True
-            size[maybe] = stripped
+            where = np.flatnonzero(maybe)
+            edge[where[stripped != size[where]]] = True
+            size[where] = stripped
         sizes.append(size)
         edges.append(edge)
     pick = sizes[0] >= sizes[1]
