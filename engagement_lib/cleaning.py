@@ -1417,7 +1417,7 @@ def _clean_export(index: int, export: RawExport, opts: _Options) -> _Part:
     if len(flags):
         flags = flags.assign(_export=index, table=table, source_file=str(export.path))
         flags["source_row"] = frame["source_row"].to_numpy()[flags["_pos"].to_numpy("int64")]
-    kept = frame if keep.all() else frame[keep]
+    kept = frame if keep.all() else _rows_where(frame, keep)
     main = _MAIN_TIME.get(table, "date")
     dates = kept[main] if main in kept.columns else pd.Series(dtype="datetime64[us, UTC]")
     latest = dates.max() if len(dates) and isinstance(dates.dtype, pd.DatetimeTZDtype) else pd.NaT
@@ -1431,6 +1431,44 @@ def _ns(ts) -> int:
     return np.iinfo("int64").min if ts is None or pd.isna(ts) else int(pd.Timestamp(ts).value)
 
 
+_MAX_RUNS = 1000  # kept stretches beyond which Arrow columns are filtered, not sliced
+
+
+def _rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """``frame[mask]`` for a boolean mask: same columns, dtypes and index labels.
+
+    Column by column: pandas would ``take`` each column, and Arrow's take first
+    joins a column's chunks (a copy of every string column of a million-row
+    export to drop three rows). Arrow columns keep the stretches of kept rows as
+    zero-copy slices (a boolean filter when there are many), others are indexed.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+    runs = list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+    out = {}
+    for name, col in frame.items():
+        arr = col.array
+        if isinstance(arr, pd.arrays.ArrowStringArray):
+            cells = pa.array(arr)  # the Arrow data (no copy)
+            if not isinstance(cells, pa.ChunkedArray):
+                cells = pa.chunked_array([cells])
+            kept = pa.chunked_array(
+                [c for a, b in runs for c in cells.slice(a, b - a).chunks] or [],
+                type=cells.type) if len(runs) <= _MAX_RUNS else cells.filter(pa.array(mask))
+            out[name] = pd.array(kept, dtype=col.dtype)
+        else:
+            out[name] = arr[mask]
+    return pd.DataFrame(out, index=frame.index[mask], copy=False)
+
+
+def _at(column: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """``column.to_numpy()[positions]`` for increasing positions, filtering first (no
+    conversion of the whole column to Python objects)."""
+    mask = np.zeros(len(column), dtype=bool)
+    mask[positions] = True
+    return column[mask].to_numpy()
+
+
 def _quarantine_rows(problems: pd.DataFrame, frame: pd.DataFrame, table: str) -> pd.DataFrame:
     if not len(problems):
         return pd.DataFrame(columns=QUARANTINE_COLUMNS)
@@ -1442,8 +1480,8 @@ def _quarantine_rows(problems: pd.DataFrame, frame: pd.DataFrame, table: str) ->
     positions = reasons.index.to_numpy(dtype="int64")
     return pd.DataFrame({
         "table": table,
-        "source_file": frame["source_file"].to_numpy()[positions] if len(frame) else [],
-        "source_row": frame["source_row"].to_numpy()[positions],
+        "source_file": _at(frame["source_file"], positions) if len(frame) else [],
+        "source_row": _at(frame["source_row"], positions),
         "column": first["column"].to_numpy(),
         "value": first["value"].to_numpy(),
         "rule": first["rule"].to_numpy(),
@@ -1480,7 +1518,7 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     dup = frame.duplicated(key, keep=False)
     if not dup.any():
         return frame, empty
-    sub = frame[dup].copy()
+    sub = _rows_where(frame, dup.to_numpy())
     rank = sub["_export"].map(ranks)
     sub["_r0"] = rank.map(lambda r: r[0])
     sub["_r1"] = rank.map(lambda r: r[1])
@@ -1825,7 +1863,7 @@ def clean(
         clash = _collisions(frame, table) if dropped is not None else None
         if clash is not None and clash.any():
             id_col = "post_id" if table == "posts" else "conversation_id"
-            bad = frame[clash]
+            bad = _rows_where(frame, clash.to_numpy())
             quarantines.append(pd.DataFrame({
                 "table": table, "source_file": bad["source_file"].to_numpy(),
                 "source_row": bad["source_row"].to_numpy(), "column": id_col,
@@ -1834,7 +1872,7 @@ def clean(
                            "unique)" for v in bad[id_col]],
                 "_export": bad["_export"].to_numpy(),
             }))
-            frame = frame[~clash]
+            frame = _rows_where(frame, ~clash.to_numpy())
         tables[table] = frame
     dropped_all = (pd.concat(merged, ignore_index=True) if merged
                    else pd.DataFrame(columns=["_export", "_pos", "kind", "detail", "table"]))

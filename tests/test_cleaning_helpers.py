@@ -3,6 +3,7 @@ the uniqueness check of ID columns."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -145,3 +146,27 @@ def test_damaged_ids_are_the_ones_the_pattern_finds(values):
     raw = pd.Series(values, dtype="str")
     expected = _post_ids.matches(raw, cleaning._DAMAGED_PATTERN) | raw.isna().to_numpy()
     assert cleaning._damaged(raw).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(keep=st.lists(st.booleans(), min_size=0, max_size=30), chunks=st.integers(1, 4),
+       slices=st.booleans())
+def test_rows_where_is_boolean_indexing(keep, chunks, slices):
+    # kept rows as Arrow slices (or a filter) must equal pandas' own frame[mask]
+    n = len(keep)
+    size = -(-n // chunks) or 1
+    texts = [None if i % 5 == 0 else f"t{i}" for i in range(n)]
+    frame = pd.DataFrame({
+        "text": pd.array(pa.chunked_array([pa.array(texts[i:i + size], pa.large_string())
+                                           for i in range(0, n, size)] or
+                                          [pa.array([], pa.large_string())]), dtype="str"),
+        "count": pd.array([None if i % 7 == 0 else i for i in range(n)], dtype="Int64"),
+        "kind": pd.Categorical([("a", "b")[i % 2] for i in range(n)]),
+    }, index=pd.RangeIndex(10, 10 + n))
+    mask = np.array(keep, dtype=bool)
+    old = cleaning._MAX_RUNS
+    cleaning._MAX_RUNS = old if slices else 0
+    try:
+        pd.testing.assert_frame_equal(cleaning._rows_where(frame, mask), frame[mask])
+    finally:
+        cleaning._MAX_RUNS = old
