@@ -1552,11 +1552,14 @@ def _dedupe(frame: pd.DataFrame, table: str, ranks: dict[int, tuple]):
     merged = sub.iloc[::-1].groupby("_gid", sort=False).first()
     slots = pd.Series(sub.index[last.to_numpy()], index=winners.index)  # gid → row label
     merged.index = slots.reindex(merged.index).to_numpy()
-    kept = frame.drop(index=losers.index)  # rows stay where the kept row was read
-    filled = [c for c in frame.columns if c not in key and c in merged.columns
-              and kept.loc[merged.index, c].isna().any()]
-    for col in filled:
-        kept.loc[merged.index, col] = merged[col].astype(frame[col].dtype)
+    # rows stay where the kept row was read (a mask: frame.drop would take every column)
+    kept = _rows_where(frame, ~frame.index.isin(losers.index))
+    at = kept.index.get_indexer(merged.index)  # the kept rows of the merged keys
+    for col in frame.columns:  # fill the kept rows' gaps that an older row fills
+        if col in key or col not in merged.columns:
+            continue
+        if (kept[col].isna().to_numpy()[at] & merged[col].notna().to_numpy()).any():
+            kept.loc[merged.index, col] = merged[col].astype(frame[col].dtype)
     return kept, dropped
 
 
@@ -1602,17 +1605,18 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _unique(values: pd.Series) -> bool:
-    """Whether a text column has no repeated value.
+    """True when a text column certainly has no repeated value (False: it may have).
 
-    First a 64-bit hash of every cell: distinct hashes prove distinct values
-    (cheap for IDs: no hash table holding a copy of every string); otherwise,
-    or for long texts, one exact Arrow hash pass.
+    A 64-bit hash of every cell: distinct hashes prove distinct values (cheap
+    for IDs: no hash table holding a copy of every string); a repeated hash
+    answers False (the caller's exact search then finds the repeats, or none on
+    a clash). Long texts: one exact Arrow hash pass.
     """
     text = values.astype("str")
     cells = pa.array(text.array)
     hashes = _short_text_hashes(cells)
-    if hashes is not None and not pd.Series(hashes, copy=False).duplicated().any():
-        return True
+    if hashes is not None:
+        return not pd.Series(hashes, copy=False).duplicated().any()
     return len(pc.unique(cells)) == len(text)
 
 
@@ -1655,7 +1659,8 @@ def _short_text_hashes(cells) -> np.ndarray | None:
 def _collisions(frame: pd.DataFrame, table: str) -> pd.Series:
     """Rows whose ID is used by another network (the schema needs unique IDs)."""
     id_col = "post_id" if table == "posts" else "conversation_id"
-    if table not in ("posts", "conversations") or not len(frame):
+    if table not in ("posts", "conversations") or not len(frame) \
+            or frame["network"].nunique(dropna=False) < 2:  # one network: keys are IDs
         return pd.Series(False, index=frame.index)
     return frame.duplicated(id_col, keep=False)
 

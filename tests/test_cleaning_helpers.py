@@ -118,6 +118,7 @@ _ID_TEXTS = st.lists(st.one_of(st.none(), st.sampled_from(["", "1", "12", "1_2",
 @example(values=["1", "000000000", "1"], chunks=2)  # chunks of different widths
 def test_unique_says_whether_a_text_column_repeats_a_value(values, chunks):
     # the hash shortcut must agree with plain Python on every column, chunked or not
+    # (only a 64-bit hash clash could make it say False for distinct values)
     size = -(-len(values) // chunks) or 1
     arrow = pa.chunked_array([pa.array(values[i:i + size], type=pa.large_string())
                               for i in range(0, len(values), size)] or [pa.array([], pa.large_string())])
