@@ -334,7 +334,7 @@ class Table:
         self._cols: dict[int, pd.Series] = {}
         self._acols: dict = {}  # header position -> Arrow column, blanks as null
         self._no_values = None  # the Arrow column of the positions without a value
-        self._ready: dict = {}  # (helper, field) -> (cells, result) from prefetch()
+        self._ready: dict = {}  # (helper, field) -> (cells, arguments, waiter): prefetch()
         self._dayfirst = False
         self._issues: list[dict] = []
         self._skipped: list[dict] = list(pre_skipped)
