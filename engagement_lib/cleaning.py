@@ -1736,7 +1736,7 @@ def _finish(table: str, frame: pd.DataFrame, extra_columns: bool) -> pd.DataFram
     extras = [c for c in frame.columns if c not in columns and c not in _INTERNAL
               and not c.startswith("_")] if extra_columns else []
     out = frame[ordered + extras].reset_index(drop=True)
-    return validate(out, table)
+    return validate(out, table, inplace=True)  # ``out`` is ours: no second copy
 
 
 def clean(

@@ -319,7 +319,7 @@ def _precheck(df: pd.DataFrame, name: str, model) -> list[str]:
     return problems
 
 
-def validate(df: pd.DataFrame, table, *, lazy: bool = True) -> pd.DataFrame:
+def validate(df: pd.DataFrame, table, *, lazy: bool = True, inplace: bool = False) -> pd.DataFrame:
     """Check a frame against a canonical table and return a typed copy.
 
     Parameters
@@ -331,6 +331,11 @@ def validate(df: pd.DataFrame, table, *, lazy: bool = True) -> pd.DataFrame:
         ``"collectivites"`` or ``"indicators"``, or a model class.
     lazy : bool, default True
         Collect every failure before raising (otherwise stop at the first).
+    inplace : bool, default False
+        Coerce ``df`` itself instead of a copy: only for a caller that owns a
+        frame it has just built (cleaning does, saving a copy of a million-row
+        table). Under pandas' copy-on-write, columns shared with another frame
+        are still copied before they change.
 
     Returns
     -------
@@ -357,7 +362,7 @@ def validate(df: pd.DataFrame, table, *, lazy: bool = True) -> pd.DataFrame:
     if problems:
         raise SchemaError(f"{name}: " + "; ".join(problems))
     try:
-        return model.validate(df, lazy=lazy)
+        return model.validate(df, lazy=lazy, inplace=inplace)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
         raise SchemaError(f"{name}: {_describe(exc)}") from None
 
